@@ -38,7 +38,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-		"strings"
+	"strings"
 	"sync"
 	"time"
 
