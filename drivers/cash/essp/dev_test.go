@@ -248,7 +248,7 @@ func TestUnplugged(t *testing.T) {
 // silent is a line where nothing answers: reads time out.
 type silent struct{ deadline time.Time }
 
-func (s *silent) Write(b []byte) (int, error)      { return len(b), nil }
+func (s *silent) Write(b []byte) (int, error)       { return len(b), nil }
 func (s *silent) SetReadDeadline(t time.Time) error { s.deadline = t; return nil }
 func (s *silent) Read(b []byte) (int, error) {
 	time.Sleep(time.Until(s.deadline))
