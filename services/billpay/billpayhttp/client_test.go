@@ -46,7 +46,7 @@ func TestFetch(t *testing.T) {
 		wantAmount  money.Paise
 		wantName    string
 	}{
-		{"JVVNL", "210123456789", nil, 123400, "R***** K**** S*****"},
+		{"JVVNL", "210123456789", nil, 123500, "R***** K**** S*****"},
 		{"JDVVNL", "310900800700", nil, 57525, "A**** R***** K***"},
 		{"JVVNL", "21012345678", billpay.ErrInvalidRef, 0, ""},
 		{"JVVNL", "21012345678x", billpay.ErrInvalidRef, 0, ""},
