@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/mitra-kiosk/mitra/appliance/buildinfo"
+	"github.com/mitra-kiosk/mitra/appliance/config"
+	"github.com/mitra-kiosk/mitra/appliance/engine"
+	"github.com/mitra-kiosk/mitra/drivers/cash"
+	"github.com/mitra-kiosk/mitra/drivers/cash/essp"
+	"github.com/mitra-kiosk/mitra/drivers/cash/essp/esspsim"
+	"github.com/mitra-kiosk/mitra/drivers/display"
+	"github.com/mitra-kiosk/mitra/drivers/printer"
+	"github.com/mitra-kiosk/mitra/drivers/printer/escpos"
+	"github.com/mitra-kiosk/mitra/drivers/printer/escpos/escpossim"
+	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/billpay/billpayhttp"
+	"github.com/mitra-kiosk/mitra/services/sandbox"
+	"github.com/mitra-kiosk/mitra/ui"
+)
+
+// run wires the kiosk together and runs the UI until ctx ends.
+func run(ctx context.Context, cfg config.Config, f flags) error {
+	logger := log.New(os.Stderr, "mitra: ", log.LstdFlags)
+	logger.Printf("%s, kiosk %s, state %s", buildinfo.String(), cfg.KioskID, f.state)
+	if f.sim {
+		cfg.Devices.NoteAcceptor, cfg.Devices.ReceiptPrinter = "sim", "sim"
+	}
+	if err := os.MkdirAll(f.state, 0o755); err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	bills, err := gateway(ctx, cfg, f.state, logger)
+	if err != nil {
+		return err
+	}
+	acc, feeder, err := openAcceptor(cfg.Devices.NoteAcceptor)
+	if err != nil {
+		return err
+	}
+	prn, err := openPrinter(cfg.Devices.ReceiptPrinter, f.state)
+	if err != nil {
+		return err
+	}
+	charge, _ := cfg.Charges.BillPaymentCharge()
+	eng, err := engine.New(engine.Config{
+		KioskID: cfg.KioskID, KioskName: cfg.KioskName, StateDir: f.state,
+		Acceptor: acc, Feeder: feeder, Printer: prn, Bills: bills, BillCharge: charge,
+		RequestTimeout: cfg.Gateway.Timeout.Duration,
+		Log:            log.New(os.Stderr, "engine: ", log.LstdFlags),
+	})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+
+	screen, input, err := openDisplay(f, cfg)
+	if err != nil {
+		return err
+	}
+	defer screen.Close()
+	return ui.Run(ctx, ui.Options{
+		Kiosk: eng, Screen: screen, Input: bridge(input), Lang: cfg.Language,
+		AutomationAddr: f.automation, AutomationToken: cfg.Automation.Token,
+		IdleTimeout:  cfg.IdleTimeout.Duration,
+		OnFirstFrame: func() { firstFrame(logger) },
+		OnAutomation: func(addr string) { logger.Printf("automation on http://%s", addr) },
+		Log:          log.New(os.Stderr, "ui: ", log.LstdFlags),
+	})
+}
+
+// firstFrame announces the first frame on the log (tests and the boot-time
+// figures wait for it).
+func firstFrame(logger *log.Logger) {
+	logger.Printf("first frame")
+}
+
+// gateway returns the bill-payment back-end: the configured URL, or the
+// sandbox started in-process on a loopback port and spoken to over HTTP,
+// so the kiosk always exercises its real client.
+func gateway(ctx context.Context, cfg config.Config, state string, logger *log.Logger) (billpay.Service, error) {
+	hc := &http.Client{Timeout: cfg.Gateway.Timeout.Duration}
+	if cfg.Gateway.URL != "" {
+		return billpayhttp.New(cfg.Gateway.URL, hc), nil
+	}
+	g, err := sandbox.NewFromDir(cfg.Gateway.SandboxData, filepath.Join(state, "gateway"))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox gateway: %w (run from the repository, or set gateway.sandbox_data)", err)
+	}
+	if g.LoadReport != "" {
+		logger.Printf("sandbox ledger: %s", g.LoadReport)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("sandbox gateway: %w", err)
+	}
+	srv := &http.Server{Handler: g.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	go func() { <-ctx.Done(); srv.Close(); g.Close() }()
+	url := "http://" + ln.Addr().String()
+	logger.Printf("sandbox gateway on %s", url)
+	return billpayhttp.New(url, hc), nil
+}
+
+func openAcceptor(setting string) (cash.BillAcceptor, cash.Feeder, error) {
+	proto, addr := config.Device(setting)
+	switch proto {
+	case "sim":
+		host, sim := esspsim.Pipe(esspsim.Opts{})
+		d, err := essp.New(host, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("simulated note acceptor: %w", err)
+		}
+		return d, sim, nil
+	case "essp":
+		port, err := openSerial(addr, 9600, true)
+		if err != nil {
+			return nil, nil, fmt.Errorf("note acceptor %s: %w", addr, err)
+		}
+		d, err := essp.New(port, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("note acceptor %s: %w", addr, err)
+		}
+		return d, nil, nil
+	}
+	return nil, nil, fmt.Errorf("note acceptor %q: unknown protocol (use sim or essp:/dev/ttyUSB0)", setting)
+}
+
+func openPrinter(setting, state string) (printer.ReceiptPrinter, error) {
+	proto, addr := config.Device(setting)
+	var t io.ReadWriter
+	switch proto {
+	case "sim":
+		host, _, err := escpossim.Pipe(filepath.Join(state, "printer"))
+		if err != nil {
+			return nil, err
+		}
+		t = host
+	case "escpos":
+		f, err := os.OpenFile(addr, os.O_RDWR, 0)
+		if err != nil {
+			return nil, fmt.Errorf("receipt printer %s: %w", addr, err)
+		}
+		t = f
+	case "escpos-tcp":
+		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			return nil, fmt.Errorf("receipt printer %s: %w", addr, err)
+		}
+		t = c
+	default:
+		return nil, fmt.Errorf("receipt printer %q: unknown protocol (use sim, escpos:/dev/usb/lp0 or escpos-tcp:HOST:9100)", setting)
+	}
+	return escpos.New(t, nil), nil
+}
+
+// bridge converts the display's events into the UI's.
+func bridge(in display.Input) <-chan ui.InputEvent {
+	if in == nil {
+		return nil
+	}
+	out := make(chan ui.InputEvent, 64)
+	go func() {
+		defer close(out)
+		for e := range in.Events() {
+			var k ui.InputKind
+			switch e.Kind {
+			case display.TouchDown:
+				k = ui.TouchDown
+			case display.TouchMove:
+				k = ui.TouchMove
+			case display.TouchUp:
+				k = ui.TouchUp
+			case display.KeyDown:
+				k = ui.KeyDown
+			default:
+				continue
+			}
+			out <- ui.InputEvent{Kind: k, X: e.X, Y: e.Y, Key: e.Key}
+		}
+	}()
+	return out
+}

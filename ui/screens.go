@@ -1,0 +1,490 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+
+	"github.com/mitra-kiosk/mitra/appliance/engine"
+	"github.com/mitra-kiosk/mitra/appliance/money"
+	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/ui/i18n"
+	kt "github.com/mitra-kiosk/mitra/ui/theme"
+)
+
+// tileRef is a visible tappable with its absolute rectangle.
+type tileRef struct {
+	t    *tile
+	x, y float32
+	w, h float32
+}
+
+// render rebuilds the current screen. Screens are small; rebuilding keeps
+// every screen a pure function of the state, which is what makes a language
+// switch "keep the place" for free.
+func (a *app) render() {
+	a.mu.Lock()
+	screen := a.screen
+	a.mu.Unlock()
+	var body fyne.CanvasObject
+	title, step, steps := "", 0, 0
+	back, cancel := a.goHome, a.goHome
+	switch screen {
+	case "home":
+		body, back, cancel = a.homeScreen(), nil, nil
+		title = a.t("home.prompt")
+	case "bills":
+		body, title, step, steps = a.billsScreen(), a.t("bills.prompt"), 1, 5
+	case "biller":
+		body, title, step, steps = a.billerScreen(), a.t("biller.prompt"), 2, 5
+		back = func() { a.show("bills") }
+	case "ref":
+		body, title, step, steps = a.refScreen(), a.t("ref.prompt", a.refLabel()), 3, 5
+		back = func() { a.show("biller") }
+	case "bill":
+		body, title, step, steps = a.billScreen(), a.t("bill.title"), 4, 5
+		back = func() { a.show("ref") }
+	case "cash":
+		body, title, step, steps = a.cashScreen(), a.t("cash.title"), 5, 5
+		back = nil
+		cancel = nil
+		if a.paySt.Phase == engine.PhaseInserting || a.paySt.Phase == engine.PhaseOverpay {
+			cancel = func() { a.touched(); a.pay.Cancel() }
+		}
+	default: // outcome screens
+		body, back, cancel = a.outcomeScreen(screen), nil, nil
+	}
+	content := a.frame(title, step, steps, body, back, cancel)
+	var overlay fyne.CanvasObject
+	switch {
+	case screen == "cash" && a.paySt.Phase == engine.PhaseOverpay:
+		overlay = a.overpayOverlay()
+	case a.idleWarn > 0:
+		overlay = a.modal([]string{a.t("idle.title"), a.t("idle.body", a.idleWarn)},
+			newTile("idle.more", kt.Primary, kt.White, func() { a.touched(); a.render() }, a.t("idle.more")).withNames(i18n.Both("idle.more")...))
+	case len(a.notice) > 0:
+		overlay = a.modal(a.notice, newTile("ok", kt.Primary, kt.White, func() { a.touched(); a.notice = nil; a.render() }, a.t("ok")).withNames(i18n.Both("ok")...))
+	}
+	if overlay != nil {
+		content = container.NewStack(content, overlay)
+	}
+	a.win.SetContent(content)
+	a.register(content, overlay)
+}
+
+// register records the visible tiles for the automation endpoint. When a
+// modal is up only its tiles count: the ones under it cannot be tapped.
+func (a *app) register(content, overlay fyne.CanvasObject) {
+	var refs []tileRef
+	var labels []string
+	root := content
+	if overlay != nil {
+		root = overlay
+	}
+	var walk func(o fyne.CanvasObject, x, y float32)
+	walk = func(o fyne.CanvasObject, x, y float32) {
+		if !o.Visible() {
+			return
+		}
+		p := o.Position()
+		x, y = x+p.X, y+p.Y
+		switch v := o.(type) {
+		case *tile:
+			s := v.Size()
+			refs = append(refs, tileRef{t: v, x: x, y: y, w: s.Width, h: s.Height})
+			labels = append(labels, strings.Join(v.lines, " "))
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c, x, y)
+			}
+		case *canvas.Text:
+			labels = append(labels, v.Text)
+		}
+	}
+	walk(root, 0, 0)
+	a.mu.Lock()
+	a.tiles, a.labels, a.shownLang = refs, labels, a.lang
+	a.mu.Unlock()
+}
+
+// frame lays out a screen: a top bar (kiosk name, title, step, language
+// switch), the body, and a bottom bar with Back and Cancel.
+func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back, cancel func()) fyne.CanvasObject {
+	langHi := newTile("lang.hi", langBg(a.lang == i18n.Hindi), kt.White, func() { a.touched(); a.lang = i18n.Hindi; a.render() }, "हिन्दी").
+		withSizes(26).withNames("हिन्दी", "Hindi")
+	langEn := newTile("lang.en", langBg(a.lang == i18n.English), kt.White, func() { a.touched(); a.lang = i18n.English; a.render() }, "English").
+		withSizes(26).withNames("English", "अंग्रेज़ी")
+	brand := text(a.t("app.title"), 30, true, kt.Primary)
+	titleText := text(title, 32, true, kt.Ink)
+	var stepText fyne.CanvasObject = canvas.NewRectangle(color.Transparent)
+	if steps > 0 {
+		stepText = text(a.t("nav.step", step, steps), 22, false, kt.Ink)
+	}
+	top := container.New(&fixedRow{height: 120, right: 300}, container.NewVBox(brand, titleText, stepText),
+		container.NewGridWithColumns(2, langHi, langEn))
+	var bottom fyne.CanvasObject = canvas.NewRectangle(color.Transparent)
+	var buttons []fyne.CanvasObject
+	if back != nil {
+		buttons = append(buttons, newTile("nav.back", kt.Primary, kt.White, func() { a.touched(); back() }, "← "+a.t("nav.back")).
+			withSizes(28).withNames(append(i18n.Both("nav.back"), "← "+a.t("nav.back"))...))
+	} else {
+		buttons = append(buttons, canvas.NewRectangle(color.Transparent))
+	}
+	buttons = append(buttons, canvas.NewRectangle(color.Transparent))
+	if cancel != nil {
+		buttons = append(buttons, newTile("nav.cancel", kt.Danger, kt.White, func() { a.touched(); cancel() }, "✕ "+a.t("nav.cancel")).
+			withSizes(28).withNames(append(i18n.Both("nav.cancel"), "✕ "+a.t("nav.cancel"))...))
+	} else {
+		buttons = append(buttons, canvas.NewRectangle(color.Transparent))
+	}
+	if back != nil || cancel != nil {
+		bottom = container.NewGridWithColumns(3, buttons...)
+	}
+	bg := canvas.NewRectangle(kt.Background)
+	return container.NewStack(bg, container.New(&pageLayout{top: 120, bottom: 88, pad: 16}, top, body, bottom))
+}
+
+func langBg(active bool) color.Color {
+	if active {
+		return kt.Primary
+	}
+	return color.NRGBA{0x55, 0x55, 0x55, 0xFF} // white text 7.5:1
+}
+
+func (a *app) homeScreen() fyne.CanvasObject {
+	svc := func(key string, active bool) fyne.CanvasObject {
+		en, hi := i18n.T(i18n.English, key), i18n.T(i18n.Hindi, key)
+		lines := []string{hi, en}
+		if a.lang == i18n.English {
+			lines = []string{en, hi}
+		}
+		bg, fg := kt.Primary, kt.White
+		if !active {
+			bg, fg = kt.Muted, kt.Ink
+		}
+		tap := func() {
+			a.touched()
+			if !active {
+				a.notice = []string{a.t(key), a.t("svc.unavailable")}
+				a.render()
+				return
+			}
+			a.beginIfNeeded()
+			a.show("bills")
+		}
+		return newTile(key, bg, fg, tap, lines...).withNames(hi, en)
+	}
+	return container.NewGridWithColumns(4,
+		svc("svc.bills", true), svc("svc.certificates", false), svc("svc.land", false), svc("svc.exam", false),
+		svc("svc.aadhaar", false), svc("svc.pension", false), svc("svc.status", false), svc("svc.help", false))
+}
+
+func (a *app) billsScreen() fyne.CanvasObject {
+	cat := func(key string, c billpay.Category) fyne.CanvasObject {
+		en, hi := i18n.T(i18n.English, key), i18n.T(i18n.Hindi, key)
+		return newTile(key, kt.Primary, kt.White, func() {
+			a.touched()
+			a.category = c
+			a.busy = true
+			a.async(func() func() {
+				bs, err := a.k.Billers(context.Background(), c)
+				return func() {
+					a.busy = false
+					switch {
+					case err != nil:
+						a.notice = []string{a.t("err.gateway_down")}
+						a.render()
+					case len(bs) == 0:
+						a.notice = []string{a.t(key), a.t("cat.none")}
+						a.render()
+					default:
+						a.billers = bs
+						a.show("biller")
+					}
+				}
+			})
+		}, a.t(key)).withNames(hi, en)
+	}
+	return container.NewGridWithColumns(2,
+		cat("cat.electricity", billpay.Electricity), cat("cat.water", billpay.Water),
+		cat("cat.telephone", billpay.Telephone), cat("cat.mobile", billpay.Mobile))
+}
+
+func (a *app) billerScreen() fyne.CanvasObject {
+	var tiles []fyne.CanvasObject
+	for _, b := range a.billers {
+		b := b
+		tiles = append(tiles, newTile("biller."+b.ID, kt.Primary, kt.White, func() {
+			a.touched()
+			a.biller, a.ref = b, ""
+			a.show("ref")
+		}, b.ID, a.billerName(b)).withSizes(40, 22).withNames(b.ID, b.Name, b.NameHi))
+	}
+	return container.NewGridWithColumns(max(1, min(3, len(tiles))), tiles...)
+}
+
+// groupDigits shows 210123456789 as 2101 2345 6789.
+func groupDigits(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (a *app) refScreen() fyne.CanvasObject {
+	n := a.refDigits()
+	shown := groupDigits(a.ref)
+	if shown == "" {
+		shown = strings.Repeat("_", 4) + " " + strings.Repeat("_", 4) + " " + strings.Repeat("_", 4)
+	}
+	a.mu.Lock()
+	msg := a.message
+	a.mu.Unlock()
+	msgColor := color.Color(kt.Danger)
+	if a.busy {
+		msg, msgColor = a.t("ref.fetching"), kt.Primary
+	}
+	display := container.NewVBox(
+		text(a.billerName(a.biller), 26, true, kt.Ink),
+		text(shown, 56, true, kt.Primary),
+		text(a.t("ref.hint", n), 22, false, kt.Ink),
+		text(msg, 24, true, msgColor),
+	)
+	key := func(label string, f func()) fyne.CanvasObject {
+		return newTile("key."+label, kt.Primary, kt.White, func() { a.touched(); f(); a.setMessage(""); a.render() }, label).withSizes(40)
+	}
+	digit := func(d string) fyne.CanvasObject {
+		return key(d, func() {
+			if len(a.ref) < n && !a.busy {
+				a.ref += d
+			}
+		})
+	}
+	pad := container.NewGridWithColumns(3,
+		digit("1"), digit("2"), digit("3"), digit("4"), digit("5"), digit("6"),
+		digit("7"), digit("8"), digit("9"),
+		newTile("ref.clear", kt.Accent, kt.White, func() { a.touched(); a.ref = ""; a.setMessage(""); a.render() }, a.t("ref.clear")).withSizes(28).withNames(i18n.Both("ref.clear")...),
+		digit("0"),
+		newTile("key.backspace", kt.Accent, kt.White, func() {
+			a.touched()
+			if len(a.ref) > 0 {
+				a.ref = a.ref[:len(a.ref)-1]
+			}
+			a.setMessage("")
+			a.render()
+		}, "⌫").withSizes(40).withNames("⌫", "Backspace"),
+	)
+	fetch := newTile("ref.fetch", kt.OK, kt.White, a.fetchBill, a.t("ref.fetch")+" →").withSizes(34).withNames(append(i18n.Both("ref.fetch"), i18n.Both("nav.next")...)...)
+	left := container.NewBorder(nil, container.New(&fixedHeight{h: 110}, fetch), nil, nil, display)
+	return container.NewGridWithColumns(2, left, pad)
+}
+
+func (a *app) fetchBill() {
+	a.touched()
+	if a.busy {
+		return
+	}
+	if err := a.biller.ValidateRef(a.ref); err != nil {
+		a.setMessage(a.t("err.invalid_ref", a.refDigits()))
+		a.render()
+		return
+	}
+	a.busy = true
+	a.render()
+	billerID, ref := a.biller.ID, a.ref
+	a.async(func() func() {
+		b, err := a.k.FetchBill(context.Background(), billerID, ref)
+		return func() {
+			a.busy = false
+			if err != nil {
+				a.setMessage(a.errMessage(err))
+				a.render()
+				return
+			}
+			a.bill = b
+			a.show("bill")
+		}
+	})
+}
+
+func (a *app) row(label, value string, bold bool) fyne.CanvasObject {
+	v := text(value, 30, bold, kt.Ink)
+	v.Alignment = fyne.TextAlignTrailing
+	return container.NewGridWithColumns(2, text(label, 26, false, kt.Ink), v)
+}
+
+func (a *app) billScreen() fyne.CanvasObject {
+	charge := a.k.UserCharge(a.bill)
+	rows := container.NewVBox(
+		a.row(a.t("bill.name"), a.bill.CustomerName, false),
+		a.row(a.refLabel(), groupDigits(a.bill.CustomerRef), false),
+		a.row(a.t("bill.number"), a.bill.BillNumber, false),
+		a.row(a.t("bill.due_date"), formatDate(a.bill.DueDate), false),
+		a.row(a.t("bill.amount"), fmtMoney(a.bill.Amount), false),
+		a.row(a.t("bill.charge"), fmtMoney(charge), false),
+		a.row(a.t("bill.total"), fmtMoney(a.bill.Amount+charge), true),
+	)
+	payTile := newTile("bill.pay_cash", kt.OK, kt.White, a.startCash, a.t("bill.pay_cash")+" →").withSizes(36).withNames(i18n.Both("bill.pay_cash")...)
+	return container.NewGridWithColumns(2, rows, container.NewBorder(nil, container.New(&fixedHeight{h: 140}, payTile), nil, nil))
+}
+
+// formatDate shows 2026-11-30 as 30-11-2026, as Indian bills print it.
+func formatDate(iso string) string {
+	p := strings.Split(iso, "-")
+	if len(p) != 3 {
+		return iso
+	}
+	return p[2] + "-" + p[1] + "-" + p[0]
+}
+
+func (a *app) startCash() {
+	a.touched()
+	if a.busy {
+		return
+	}
+	a.busy = true
+	bill := a.bill
+	a.async(func() func() {
+		p, err := a.k.PayByCash(context.Background(), bill)
+		return func() {
+			a.busy = false
+			if err != nil {
+				a.notice = []string{a.t("err.gateway_down")}
+				a.render()
+				return
+			}
+			a.pay, a.paySt = p, p.State()
+			a.show("cash")
+			// Registered off the loop: OnChange calls back at once, and the
+			// callback hops onto the loop with fyne.Do.
+			go p.OnChange(func(s engine.PaymentState) { a.do(func() { a.payChanged(p, s) }) })
+		}
+	})
+}
+
+func (a *app) payChanged(p engine.CashPayment, s engine.PaymentState) {
+	if a.pay != p {
+		return // a late update of a finished payment
+	}
+	a.paySt = s
+	if s.Phase.Final() {
+		a.show(string(s.Phase))
+		gen := a.gen
+		go func() {
+			select {
+			case <-timeAfter(a.opts.DoneAfter):
+				a.do(func() {
+					if a.gen == gen {
+						a.goHome()
+					}
+				})
+			}
+		}()
+		return
+	}
+	a.render()
+}
+
+func (a *app) cashScreen() fyne.CanvasObject {
+	s := a.paySt
+	big := func(label string, v money.Paise, c color.Color) fyne.CanvasObject {
+		return container.NewVBox(centred(label, 26, false, kt.Ink), centred(fmtMoney(v), 54, true, c))
+	}
+	amounts := container.NewGridWithColumns(3,
+		big(a.t("cash.due"), s.Due, kt.Ink), big(a.t("cash.inserted"), s.Inserted, kt.OK), big(a.t("cash.remaining"), s.Remaining(), kt.Primary))
+	status := a.t("cash.hint")
+	statusColor := color.Color(kt.Ink)
+	switch {
+	case s.Problem != engine.NoProblem:
+		status, statusColor = a.t("problem."+string(s.Problem)), kt.Danger
+	case s.Phase == engine.PhasePosting:
+		status = a.t("cash.posting")
+	case s.Phase == engine.PhasePrinting:
+		status = a.t("cash.printing")
+	}
+	parts := []fyne.CanvasObject{amounts, centred(status, 28, true, statusColor)}
+	if vals := a.k.SimNoteValues(); len(vals) > 0 && (s.Phase == engine.PhaseInserting) {
+		var notes []fyne.CanvasObject
+		for _, v := range vals {
+			v := v
+			notes = append(notes, newTile(fmt.Sprintf("sim.%d", v.WholeRupees()), kt.Sim, kt.White, func() {
+				a.touched()
+				if err := a.k.SimInsertNote(v); err != nil {
+					a.opts.Log.Printf("sim note: %v", err)
+				}
+			}, fmtMoney(v)).withSizes(26))
+		}
+		parts = append(parts, text(a.t("cash.sim"), 22, true, kt.Sim), container.NewGridWithColumns(len(notes), notes...))
+	}
+	return container.NewVBox(parts...)
+}
+
+func (a *app) overpayOverlay() fyne.CanvasObject {
+	s := a.paySt
+	excess := s.Inserted + s.Escrow - s.Due
+	ret := newTile("overpay.return", kt.Primary, kt.White, func() { a.touched(); a.pay.DecideOverpay(false) }, a.t("overpay.return")).
+		withSizes(28).withNames(i18n.Both("overpay.return")...)
+	keepNames := []string{i18n.T(i18n.Hindi, "overpay.keep", fmtMoney(excess)), i18n.T(i18n.English, "overpay.keep", fmtMoney(excess))}
+	keep := newTile("overpay.keep", kt.Accent, kt.White, func() { a.touched(); a.pay.DecideOverpay(true) }, a.t("overpay.keep", fmtMoney(excess))).
+		withSizes(28).withNames(keepNames...)
+	return a.modal([]string{a.t("overpay.title"), fmtMoney(s.Escrow)}, ret, keep)
+}
+
+// modal is the kiosk's own dialog: a dimmed layer and a card, part of the
+// window content so it is tappable (the embedded driver's pop-ups are not).
+func (a *app) modal(lines []string, buttons ...fyne.CanvasObject) fyne.CanvasObject {
+	var texts []fyne.CanvasObject
+	for i, l := range lines {
+		size := float32(26)
+		if i == 0 {
+			size = 32
+		}
+		texts = append(texts, centred(l, size, i == 0, kt.Ink))
+	}
+	card := container.NewStack(canvas.NewRectangle(kt.Background),
+		container.New(&pageLayout{top: 0, bottom: 110, pad: 24}, canvas.NewRectangle(color.Transparent),
+			container.NewVBox(texts...), container.NewGridWithColumns(len(buttons), buttons...)))
+	dim := canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99})
+	return container.NewStack(dim, container.New(&centreBox{w: 900, h: 420}, card))
+}
+
+func (a *app) outcomeScreen(screen string) fyne.CanvasObject {
+	s := a.paySt
+	var lines []string
+	titleColor := color.Color(kt.OK)
+	switch engine.Phase(screen) {
+	case engine.PhaseDone:
+		lines = []string{a.t("done.thanks"), a.t("done.paid", fmtMoney(s.Bill.Amount)), a.t("done.ref", s.GatewayRef)}
+	case engine.PhaseCancelled:
+		lines, titleColor = []string{a.t("cancelled.title"), a.t("cancelled.nothing")}, kt.Ink
+	case engine.PhaseCredited:
+		lines, titleColor = []string{a.t("credited.title")}, kt.Accent
+	case engine.PhaseAcknowledged:
+		lines, titleColor = []string{a.t("ack.title"), a.t("ack.body", fmtMoney(s.Inserted))}, kt.Accent
+	}
+	if s.Credit != nil {
+		lines = append(lines, a.t("done.credit", fmtMoney(s.Credit.Amount)))
+	}
+	if s.Problem != engine.NoProblem && s.Problem != engine.ProblemGatewayDown {
+		lines = append(lines, a.t("problem."+string(s.Problem)))
+	}
+	var objs []fyne.CanvasObject
+	for i, l := range lines {
+		if i == 0 {
+			objs = append(objs, centred(l, 56, true, titleColor))
+			continue
+		}
+		objs = append(objs, centred(l, 30, false, kt.Ink))
+	}
+	home := newTile("nav.home", kt.Primary, kt.White, func() { a.touched(); a.goHome() }, a.t("nav.home")).withSizes(34).withNames(i18n.Both("nav.home")...)
+	return container.NewBorder(nil, container.New(&fixedHeight{h: 110}, container.NewGridWithColumns(3, canvas.NewRectangle(color.Transparent), home, canvas.NewRectangle(color.Transparent))), nil, nil, container.NewVBox(objs...))
+}

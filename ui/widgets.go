@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+
+	kt "github.com/mitra-kiosk/mitra/ui/theme"
+)
+
+// tile is the kiosk's one tappable widget: a flat coloured card with one or
+// two centred lines of text. Flat (no corner radius, no stroke) because the
+// embedded driver re-rasterises rounded rectangles on every frame.
+type tile struct {
+	widget.BaseWidget
+	id       string // stable id for automation ("svc.bills", "key.7")
+	lines    []string
+	sizes    []float32
+	bg, fg   color.Color
+	onTap    func()
+	disabled bool
+	// names are the labels /press matches, in both languages.
+	names []string
+}
+
+func newTile(id string, bg, fg color.Color, onTap func(), lines ...string) *tile {
+	t := &tile{id: id, lines: lines, bg: bg, fg: fg, onTap: onTap}
+	t.sizes = make([]float32, len(lines))
+	for i := range lines {
+		t.sizes[i] = 30
+		if i > 0 {
+			t.sizes[i] = 22
+		}
+	}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// withSizes sets the text sizes of the lines.
+func (t *tile) withSizes(s ...float32) *tile { copy(t.sizes, s); return t }
+
+// withNames sets the labels /press matches (defaults to the lines).
+func (t *tile) withNames(n ...string) *tile { t.names = n; return t }
+
+// Tapped implements fyne.Tappable.
+func (t *tile) Tapped(*fyne.PointEvent) {
+	if t.onTap != nil && !t.disabled {
+		t.onTap()
+	}
+}
+
+// TappedSecondary implements fyne.SecondaryTappable as a plain tap: the
+// embedded driver turns a tap into a secondary tap when a frame is slow, and
+// a kiosk has no long-press menus, so both mean "pressed".
+func (t *tile) TappedSecondary(e *fyne.PointEvent) { t.Tapped(e) }
+
+// MinSize keeps touch targets at least 64×64 px (WCAG 2.5.8 asks 24, the
+// kiosk brief 48 dp).
+func (t *tile) MinSize() fyne.Size {
+	s := t.BaseWidget.MinSize()
+	return fyne.NewSize(max(s.Width, 64), max(s.Height, 64))
+}
+
+// CreateRenderer implements fyne.Widget.
+func (t *tile) CreateRenderer() fyne.WidgetRenderer {
+	r := &tileRenderer{t: t, bg: canvas.NewRectangle(t.bg)}
+	for i, l := range t.lines {
+		tx := canvas.NewText(l, t.fg)
+		tx.TextSize = t.sizes[i]
+		tx.Alignment = fyne.TextAlignCenter
+		tx.TextStyle.Bold = i == 0
+		r.texts = append(r.texts, tx)
+	}
+	return r
+}
+
+type tileRenderer struct {
+	t     *tile
+	bg    *canvas.Rectangle
+	texts []*canvas.Text
+}
+
+func (r *tileRenderer) Layout(s fyne.Size) {
+	r.bg.Resize(s)
+	total := float32(0)
+	for _, tx := range r.texts {
+		total += tx.MinSize().Height
+	}
+	y := (s.Height - total) / 2
+	for _, tx := range r.texts {
+		h := tx.MinSize().Height
+		tx.Move(fyne.NewPos(0, y))
+		tx.Resize(fyne.NewSize(s.Width, h))
+		y += h
+	}
+}
+
+func (r *tileRenderer) MinSize() fyne.Size {
+	w, h := float32(0), float32(16)
+	for _, tx := range r.texts {
+		m := tx.MinSize()
+		w = max(w, m.Width)
+		h += m.Height
+	}
+	return fyne.NewSize(w+24, h)
+}
+
+func (r *tileRenderer) Refresh() {
+	r.bg.FillColor = r.t.bg
+	if r.t.disabled {
+		r.bg.FillColor = kt.Muted
+	}
+	for i, tx := range r.texts {
+		tx.Text, tx.Color = r.t.lines[i], r.t.fg
+	}
+	r.bg.Refresh()
+}
+
+func (r *tileRenderer) Objects() []fyne.CanvasObject {
+	objs := []fyne.CanvasObject{r.bg}
+	for _, tx := range r.texts {
+		objs = append(objs, tx)
+	}
+	return objs
+}
+
+func (r *tileRenderer) Destroy() {}
+
+// text is a plain line of text.
+func text(s string, size float32, bold bool, c color.Color) *canvas.Text {
+	t := canvas.NewText(s, c)
+	t.TextSize = size
+	t.TextStyle.Bold = bold
+	return t
+}
+
+func centred(s string, size float32, bold bool, c color.Color) *canvas.Text {
+	t := text(s, size, bold, c)
+	t.Alignment = fyne.TextAlignCenter
+	return t
+}
