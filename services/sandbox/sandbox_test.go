@@ -562,8 +562,11 @@ func FuzzDecodeRequest(f *testing.F) {
 			if err := DecodeRequest(bytes.NewReader(body), &req); err != nil {
 				t.Fatalf("200 for a body DecodeRequest refuses: %v", err)
 			}
+			// Either the payment of the bill due, or a repeat of it: same
+			// key, biller, customer, bill and amount as the one recorded.
 			st, _ := g.PaymentStatus(context.Background(), req.IdempotencyKey)
-			if st.Status == billpay.Unknown || st.Amount != good.Amount || req.FetchRef != good.FetchRef {
+			if st.Status == billpay.Unknown || st.Amount != req.Amount || st.BillerID != req.BillerID ||
+				st.CustomerRef != req.CustomerRef || st.BillNumber != req.BillNumber || st.Amount != good.Amount {
 				t.Fatalf("200 for %s but the ledger says %+v", body, st)
 			}
 		case 400, 404, 409:

@@ -12,7 +12,8 @@
 // a 5xx, 408 or 429, and a reply that cannot be read or decoded (for Pay
 // that means the payment may exist). Other refusals (KEY_CONFLICT,
 // FETCH_REF_MISMATCH, BAD_REQUEST) are definite: the request was not carried
-// out. Every answer with an HTTP status is also an *Error, for its code.
+// out. Any status the API does not use (a 202, a 3xx) is also open. Every
+// answer other than 200 is an *Error, for its status and code.
 //
 // # Retries
 //
@@ -81,8 +82,15 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.sentinel }
 
-// sentinelFor maps an answer to the billpay error callers branch on.
+// sentinelFor maps an answer to the billpay error callers branch on. The
+// status decides first: only a 4xx is a refusal the gateway stands behind;
+// a 5xx (whatever code it carries), a 408 or 429 from a proxy, and any
+// other status the API never sends leave the outcome open.
 func sentinelFor(status int, code string) error {
+	switch {
+	case status < 400, status >= 500, status == http.StatusRequestTimeout, status == http.StatusTooManyRequests:
+		return billpay.ErrUnavailable
+	}
 	switch code {
 	case "INVALID_REF":
 		return billpay.ErrInvalidRef
@@ -92,10 +100,7 @@ func sentinelFor(status int, code string) error {
 		return billpay.ErrNoBill
 	case "AMOUNT_MISMATCH":
 		return billpay.ErrAmount
-	}
-	switch {
-	case status >= 500, status == http.StatusRequestTimeout, status == http.StatusTooManyRequests:
-		// The gateway (or a proxy before it) could not say what happened.
+	case "UNAVAILABLE":
 		return billpay.ErrUnavailable
 	}
 	return nil

@@ -351,6 +351,9 @@ func TestReplyMapping(t *testing.T) {
 		{"amount mismatch", 409, `{"code":"AMOUNT_MISMATCH","message":"no"}`, billpay.ErrAmount, true},
 		{"key conflict", 409, `{"code":"KEY_CONFLICT","message":"no"}`, nil, true},
 		{"plain 404", 404, "404 page not found", nil, true},
+		{"5xx with a refusal code", 502, `{"code":"NO_BILL_DUE"}`, billpay.ErrUnavailable, false},
+		{"accepted, not 200", 202, okPay, billpay.ErrUnavailable, false},
+		{"4xx saying unavailable", 400, `{"code":"UNAVAILABLE"}`, billpay.ErrUnavailable, false},
 	} {
 		_, err := canned(tt.status, tt.body).Pay(context.Background(), billpay.PayRequest{IdempotencyKey: "T-1"})
 		var ae *billpayhttp.Error
@@ -383,7 +386,7 @@ func FuzzReply(f *testing.F) {
 		if err == nil && (status != 200 || p.IdempotencyKey != "T-1" || (p.Status != billpay.Success && p.Status != billpay.Failure && p.Status != billpay.Pending)) {
 			t.Fatalf("Pay() accepted %d %q as %+v", status, body, p)
 		}
-		if err != nil && status >= 500 && !errors.Is(err, billpay.ErrUnavailable) {
+		if err != nil && (status >= 500 || status < 400) && !errors.Is(err, billpay.ErrUnavailable) {
 			t.Fatalf("Pay() on %d = %v, want ErrUnavailable", status, err)
 		}
 		st, err := c.PaymentStatus(context.Background(), "T-1")
