@@ -38,7 +38,7 @@ func main() {
 	}
 	log.Printf("%d payments in the ledger", len(g.Payments()))
 
-	srv := &http.Server{Addr: *listen, Handler: logRequests(g.Handler()), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: *listen, Handler: logRequests(log.Default(), g.Handler()), ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -71,7 +71,8 @@ func (s *statusRecorder) WriteHeader(code int) {
 // lost-reply fault hijacks.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-func logRequests(h http.Handler) http.Handler {
+// logRequests logs one line per request to l, once the handler is done.
+func logRequests(l *log.Logger, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -80,7 +81,7 @@ func logRequests(h http.Handler) http.Handler {
 			if rec.status != 0 {
 				status = http.StatusText(rec.status)
 			}
-			log.Printf("%s %s %s → %s (%v)", r.RemoteAddr, r.Method, r.URL.Path, status, time.Since(start).Round(time.Microsecond))
+			l.Printf("%s %s %s → %s (%v)", r.RemoteAddr, r.Method, r.URL.Path, status, time.Since(start).Round(time.Microsecond))
 		}()
 		h.ServeHTTP(rec, r)
 	})

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -581,4 +582,59 @@ func FuzzDecodeRequest(f *testing.F) {
 			t.Fatalf("%d payments recorded for one bill", n)
 		}
 	})
+}
+
+// BenchmarkPay measures one payment end to end through the HTTP handler,
+// fsync of the ledger included: the floor of a kiosk's payment latency.
+func BenchmarkPay(b *testing.B) {
+	g := newGateway(b, b.TempDir())
+	h := g.Handler()
+	bill, err := g.FetchBill(context.Background(), "JVVNL", "210123456789")
+	if err != nil {
+		b.Fatal(err)
+	}
+	g.SetFaults(Faults{Pay: PayFail}) // a FAILURE leaves the bill due, so every iteration posts a new payment
+	b.ResetTimer()
+	for i := range b.N {
+		body, _ := json.Marshal(payFor(bill, "B-"+strconv.Itoa(i)))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/v1/payments", bytes.NewReader(body)))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("POST /v1/payments = %d %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkFetchBill measures a bill fetch through the HTTP handler.
+func BenchmarkFetchBill(b *testing.B) {
+	h := newGateway(b, b.TempDir()).Handler()
+	body := []byte(`{"biller_id":"JVVNL","customer_ref":"210123456789"}`)
+	for range b.N {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/v1/bills/fetch", bytes.NewReader(body)))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("POST /v1/bills/fetch = %d %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkOpenLedger measures a start-up replay of a ledger of 10,000
+// payments.
+func BenchmarkOpenLedger(b *testing.B) {
+	var buf bytes.Buffer
+	for i := range 10_000 {
+		buf.WriteString(record("K-"+strconv.Itoa(i), billpay.Success) + "\n")
+	}
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, LedgerFile), buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	for range b.N {
+		g := newGateway(b, dir)
+		if n := len(g.Payments()); n != 10_000 {
+			b.Fatalf("%d payments, want 10000", n)
+		}
+		g.Close()
+	}
 }
