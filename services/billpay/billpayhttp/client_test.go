@@ -475,7 +475,7 @@ func TestTornLedgerTail(t *testing.T) {
 	f.Close()
 
 	g2, c2 := start(t, state)
-	if g2.LoadReport() == "" {
+	if g2.LoadReport == "" {
 		t.Errorf("LoadReport() is empty after a torn tail")
 	}
 	if ps := g2.Payments(); len(ps) != 1 || ps[0].IdempotencyKey != "T-T" {
@@ -493,7 +493,7 @@ func TestTornLedgerTail(t *testing.T) {
 	}
 	g2.Close()
 	g3, _ := start(t, state)
-	if n, r := len(g3.Payments()), g3.LoadReport(); n != 2 || r != "" {
+	if n, r := len(g3.Payments()), g3.LoadReport; n != 2 || r != "" {
 		t.Errorf("after repair and restart: %d payments, report %q; want 2, none", n, r)
 	}
 }
