@@ -82,7 +82,7 @@ func parseLedger(b []byte) (ledgerContents, error) {
 				break
 			}
 			return lc, fmt.Errorf("sandbox: ledger: record at byte %d: %v, and good records follow it: "+
-				"the file was damaged or edited; reconcile it by hand (GET /sandbox/payments of a copy) before starting", off, err)
+				"the file was damaged or edited; repair that line from the kiosks' journals, or move the file aside after reconciling it", off, err)
 		}
 		lc.records = append(lc.records, r)
 		if !terminated {
