@@ -216,7 +216,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	logf("root SquashFS at LBA %d", layout.RootA.FirstLBA)
-	used, err := writeSquashFS(disk, layout.RootA.Offset(), layout.RootA.Size(), root, epoch)
+	used, err := writeSquashFS(w, layout.RootA.Offset(), layout.RootA.Size(), root, epoch)
 	if err != nil {
 		return nil, err
 	}
@@ -267,8 +267,18 @@ func addBootFiles(t *tree, kernelDir, systemdBoot, cmdline string) error {
 // addRootFiles adds everything of the root file system except programs.
 func addRootFiles(t *tree, in *Instance, kernelDir, goTool string) error {
 	// Mount points and gokrazy's expected directories.
-	for _, d := range []string{"bin", "dev", "etc", "proc", "sys", "tmp", "perm", "lib", "run", "mnt", "var"} {
+	for _, d := range []string{"bin", "dev", "etc", "proc", "sys", "tmp", "perm", "lib", "run", "mnt"} {
 		t.dir(d, 0o555)
+	}
+	// gokrazy mounts a tmpfs over /etc (its compatibility mode for FAT
+	// roots) when /etc/resolv.conf is missing, hiding /etc/hostname.
+	// dhcp writes the resolver configuration to /tmp/resolv.conf.
+	if err := t.symlink("/etc/resolv.conf", "/tmp/resolv.conf"); err != nil {
+		return err
+	}
+	// /var is persistent: gokrazy creates /perm/var at boot.
+	if err := t.symlink("/var", "/perm/var"); err != nil {
+		return err
 	}
 	if err := t.file("/etc/hostname", 0o444, []byte(in.Hostname)); err != nil {
 		return err
