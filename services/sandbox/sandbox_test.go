@@ -287,6 +287,13 @@ func TestFailedAppendRecordsNothing(t *testing.T) {
 	if _, err := fetchOK(g, "AVVNL", "110200300400"); err != nil {
 		t.Errorf("bill no longer due after a failed payment: %v", err)
 	}
+	// A reset moves the broken file aside and payments work again.
+	if err := g.Reset(); err != nil {
+		t.Fatalf("Reset() of a broken ledger = %v", err)
+	}
+	if p, err := g.Pay(context.Background(), payFor(b, "K-2")); err != nil || p.Status != billpay.Success {
+		t.Errorf("Pay() after Reset() = %+v, %v; want SUCCESS", p, err)
+	}
 }
 
 func fetchOK(g *Gateway, biller, ref string) (billpay.Bill, error) {
