@@ -50,7 +50,7 @@ func TestPayElectricityBillByCash(t *testing.T) {
 
 	// Too short: a clear message, nothing fetched.
 	s = h.must("POST", "/type", "text", "21012345")
-	h.wantLabel(s, "2101 2345")
+	h.wantLabel(s, "2101 2345 ____")
 	s = h.press("Get bill")
 	if s.Screen != "ref" || !strings.Contains(s.Message, "12 अंक") {
 		t.Fatalf("short K-number: screen %q message %q, want ref and the 12-digit hint", s.Screen, s.Message)

@@ -249,10 +249,9 @@ func groupDigits(s string) string {
 
 func (a *app) refScreen() fyne.CanvasObject {
 	n := a.refDigits()
-	shown := groupDigits(a.ref)
-	if shown == "" {
-		shown = strings.Repeat("_", 4) + " " + strings.Repeat("_", 4) + " " + strings.Repeat("_", 4)
-	}
+	// The digits still to type show as underscores, so the citizen sees
+	// how long the number is and where it stands.
+	shown := groupDigits(a.ref + strings.Repeat("_", max(0, n-len(a.ref))))
 	msg := a.message()
 	msgColor := color.Color(kt.Danger)
 	if a.busy {
