@@ -85,7 +85,7 @@ func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, 
 		}
 		vm.Kill()
 	}()
-	kernel, _, err := vm.WaitSerial(ctx, "Run /gokrazy/init as init process")
+	kernel, _, err := vm.WaitSerial(ctx, InitMarker)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestKioskImageBoots(t *testing.T) {
 	defer cancel()
 	img := filepath.Join(t.TempDir(), "mitra-amd64.img")
 	buildImage(t, ctx, "gokrazy/instance.toml", img)
-	bootAndTap(t, ctx, img, "MITRA: first frame", "", "")
+	bootAndTap(t, ctx, img, KioskFirstFrame, "", "")
 }
 
 func readPNG(t *testing.T, file string) image.Image {
