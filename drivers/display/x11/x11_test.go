@@ -32,7 +32,7 @@ func xvfb(t *testing.T) string {
 	// A display number unlikely to be taken, per process.
 	n := 90 + os.Getpid()%500
 	name := fmt.Sprintf(":%d", n)
-	cmd := exec.Command(bin, name, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd := exec.Command(bin, name, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -43,7 +43,10 @@ func xvfb(t *testing.T) string {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if c, err := xgb.NewConnDisplay(name); err == nil {
-			c.Close()
+			// Kept open: an X server resets when its last client leaves,
+			// and refuses connections meanwhile (-noreset too, belt and
+			// braces).
+			t.Cleanup(c.Close)
 			return name
 		}
 		if time.Now().After(deadline) {
