@@ -387,22 +387,19 @@ func (a *app) payChanged(p engine.CashPayment, s engine.PaymentState) {
 		return // a late update of a finished payment
 	}
 	a.paySt = s
+	// The engine answered; nothing more is in flight. Released after the
+	// render below, so the automation endpoint sees the new screen.
 	if s.Phase != engine.PhasePosting && s.Phase != engine.PhasePrinting {
-		a.releasePay() // the engine answered; nothing more is in flight
+		defer a.releasePay()
 	}
 	if s.Phase.Final() {
 		a.show(string(s.Phase))
 		gen := a.gen
-		go func() {
-			select {
-			case <-timeAfter(a.opts.DoneAfter):
-				a.do(func() {
-					if a.gen == gen {
-						a.goHome()
-					}
-				})
+		a.after(a.opts.DoneAfter, func() {
+			if a.gen == gen {
+				a.goHome()
 			}
-		}()
+		})
 		return
 	}
 	a.render()
