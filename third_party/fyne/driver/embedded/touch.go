@@ -1,6 +1,10 @@
 package embedded
 
-import "fyne.io/fyne/v2"
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+)
 
 // TouchDownEvent is for indicating that an embedded device touch screen or pointing device was pressed.
 //
@@ -8,6 +12,10 @@ import "fyne.io/fyne/v2"
 type TouchDownEvent struct {
 	Position fyne.Position
 	ID       int
+
+	// Time is when the device reported the event (optional). When it is zero the driver uses the
+	// time it took the event off the queue, so tap durations are measured without rendering time.
+	Time time.Time
 }
 
 func (t *TouchDownEvent) isEvent() {}
@@ -28,6 +36,10 @@ func (t *TouchMoveEvent) isEvent() {}
 type TouchUpEvent struct {
 	Position fyne.Position
 	ID       int
+
+	// Time is when the device reported the event (optional). When it is zero the driver uses the
+	// time it took the event off the queue, so tap durations are measured without rendering time.
+	Time time.Time
 }
 
 func (t *TouchUpEvent) isEvent() {}

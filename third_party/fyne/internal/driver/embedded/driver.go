@@ -24,6 +24,10 @@ type noosDriver struct {
 	wins    []fyne.Window
 	current int
 	device  noosDevice
+
+	// rendering is the total time spent in renderWindow. Tap durations subtract the rendering done
+	// between a touch down and its touch up, so a slow frame does not turn a tap into a secondary tap.
+	rendering time.Duration
 }
 
 func (n *noosDriver) CreateWindow(_ string) fyne.Window {
@@ -141,7 +145,7 @@ func (n *noosDriver) doRun() {
 }
 
 func (n *noosDriver) handleTouchDown(ev *embedded.TouchDownEvent, w *noosWindow) {
-	w.c.tapDown(ev.Position, ev.ID)
+	w.c.tapDown(ev.Position, ev.ID, n.eventTime(ev.Time))
 	n.renderWindow(w)
 }
 
@@ -153,7 +157,7 @@ func (n *noosDriver) handleTouchMove(ev *embedded.TouchMoveEvent, w *noosWindow)
 }
 
 func (n *noosDriver) handleTouchUp(ev *embedded.TouchUpEvent, w *noosWindow) {
-	w.c.tapUp(ev.Position, ev.ID, func(wid fyne.Tappable, ev *fyne.PointEvent) {
+	w.c.tapUp(ev.Position, ev.ID, n.eventTime(ev.Time), func(wid fyne.Tappable, ev *fyne.PointEvent) {
 		wid.Tapped(ev)
 	}, func(wid fyne.SecondaryTappable, ev *fyne.PointEvent) {
 		wid.TappedSecondary(ev)
@@ -221,11 +225,22 @@ func (n *noosDriver) DoFromGoroutine(fn func(), wait bool) {
 	}
 }
 
+// eventTime returns when a touch happened on the driver's clock with rendering time taken out:
+// the device's own timestamp if it gave one, otherwise now (the event was just dequeued).
+func (n *noosDriver) eventTime(reported time.Time) tapTime {
+	if reported.IsZero() {
+		return tapTime{at: time.Now(), rendering: n.rendering}
+	}
+	return tapTime{at: reported, device: true}
+}
+
 // TODO add some caching to stop allocating images...
 func (n *noosDriver) renderWindow(w fyne.Window) {
+	start := time.Now()
 	img := w.Canvas().Capture()
 
 	n.render(img)
+	n.rendering += time.Since(start)
 }
 
 func NewNoOSDriver(render func(img image.Image), run func(func()), events chan embedded.Event, size func() fyne.Size) fyne.Driver {

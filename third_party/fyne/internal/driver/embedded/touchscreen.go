@@ -24,7 +24,7 @@ const (
 type touchCanvas struct {
 	test.WindowlessCanvas
 
-	lastTapDown    map[int]time.Time
+	lastTapDown    map[int]tapTime
 	lastTapDownPos map[int]fyne.Position
 	lastTapDelta   map[int]fyne.Delta
 
@@ -42,7 +42,7 @@ type touchCanvas struct {
 func newTouchCanvas() *touchCanvas {
 	ret := &touchCanvas{
 		WindowlessCanvas: software.NewCanvas(),
-		lastTapDown:      make(map[int]time.Time),
+		lastTapDown:      make(map[int]tapTime),
 		lastTapDownPos:   make(map[int]fyne.Position),
 		lastTapDelta:     make(map[int]fyne.Delta),
 		touched:          make(map[int]mobile.Touchable),
@@ -50,8 +50,26 @@ func newTouchCanvas() *touchCanvas {
 	return ret
 }
 
-func (c *touchCanvas) tapDown(pos fyne.Position, tapID int) {
-	c.lastTapDown[tapID] = time.Now()
+// tapTime is when a touch event happened. Either the device reported it (device is true) or it is
+// the time the driver dequeued the event together with the driver's total rendering time then.
+type tapTime struct {
+	at        time.Time
+	rendering time.Duration
+	device    bool
+}
+
+// since returns how long the finger was down between down and up, excluding time the driver spent
+// rendering in between when the times were taken at dequeue (events wait in the queue while a frame renders).
+func (up tapTime) since(down tapTime) time.Duration {
+	d := up.at.Sub(down.at)
+	if !up.device && !down.device {
+		d -= up.rendering - down.rendering
+	}
+	return d
+}
+
+func (c *touchCanvas) tapDown(pos fyne.Position, tapID int, when tapTime) {
+	c.lastTapDown[tapID] = when
 	c.lastTapDownPos[tapID] = pos
 	c.dragging = nil
 
@@ -131,7 +149,7 @@ func (c *touchCanvas) tapMove(pos fyne.Position, tapID int,
 	dragCallback(c.dragging, ev)
 }
 
-func (c *touchCanvas) tapUp(pos fyne.Position, tapID int,
+func (c *touchCanvas) tapUp(pos fyne.Position, tapID int, when tapTime,
 	tapCallback func(fyne.Tappable, *fyne.PointEvent),
 	tapAltCallback func(fyne.SecondaryTappable, *fyne.PointEvent),
 	doubleTapCallback func(fyne.DoubleTappable, *fyne.PointEvent),
@@ -149,7 +167,7 @@ func (c *touchCanvas) tapUp(pos fyne.Position, tapID int,
 		return
 	}
 
-	duration := time.Since(c.lastTapDown[tapID])
+	duration := when.since(c.lastTapDown[tapID])
 
 	co, objPos, _ := driver.FindObjectAtPositionMatching(pos, func(object fyne.CanvasObject) bool {
 		if _, ok := object.(fyne.Tappable); ok {
