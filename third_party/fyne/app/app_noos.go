@@ -19,5 +19,9 @@ func NewWithID(id string) fyne.App {
 // Since: 2.7
 func SetDriverDetails(a fyne.App, d embedded.Driver) {
 	a.(*fyneApp).Settings().SetTheme(theme.DefaultTheme())
-	a.(*fyneApp).driver = intNoos.NewNoOSDriver(d.Render, d.Run, d.Queue(), d.ScreenSize)
+	drv := intNoos.NewNoOSDriver(d.Render, d.Run, d.Queue(), d.ScreenSize)
+	if l, ok := d.(embedded.LocaleDriver); ok {
+		intNoos.SetLocaleSource(drv, l.Locale)
+	}
+	a.(*fyneApp).driver = drv
 }

@@ -17,3 +17,9 @@ type Driver interface {
 	ScreenSize() fyne.Size
 	Queue() chan Event
 }
+
+// LocaleDriver is an optional interface an embedded Driver may implement to report the device's locale
+// (for example from the kiosk's configuration). Without it the device locale is "en".
+type LocaleDriver interface {
+	Locale() fyne.Locale
+}

@@ -4,7 +4,9 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-type noosDevice struct{}
+type noosDevice struct {
+	locale func() fyne.Locale // set from an embedded.LocaleDriver; nil means "en"
+}
 
 func (n *noosDevice) Orientation() fyne.DeviceOrientation {
 	return fyne.OrientationVertical
@@ -27,5 +29,17 @@ func (n *noosDevice) SystemScaleForWindow(fyne.Window) float32 {
 }
 
 func (n *noosDevice) Locale() fyne.Locale {
+	if n.locale != nil {
+		if l := n.locale(); l != "" {
+			return l
+		}
+	}
 	return "en"
+}
+
+// SetLocaleSource makes the device of a driver made by NewNoOSDriver report the locale that source returns.
+func SetLocaleSource(d fyne.Driver, source func() fyne.Locale) {
+	if n, ok := d.(*noosDriver); ok {
+		n.device.locale = source
+	}
 }
