@@ -78,11 +78,22 @@ func (n *noosDriver) doRun() {
 	}
 
 	for !n.done {
+		// Flush a pending render once the queues have drained, so a burst of fyne.Do calls or
+		// refreshes costs one frame, and no update is left unpainted.
+		if len(n.wins) > 0 && n.wins[n.current].(*noosWindow).c.needsRender.Load() &&
+			len(n.events) == 0 && len(n.queue) == 0 {
+			n.renderWindow(n.wins[n.current])
+		}
+
 		select {
 		case fn := <-n.queue:
 			fn.f()
 			if fn.done != nil {
 				fn.done <- struct{}{}
+			}
+			if len(n.wins) > 0 {
+				// fn may have changed anything (e.g. a Tapped from the double-tap timer).
+				n.wins[n.current].(*noosWindow).c.needsRender.Store(true)
 			}
 		case e := <-n.events:
 			if e == nil {
@@ -237,7 +248,14 @@ func (n *noosDriver) eventTime(reported time.Time) tapTime {
 // TODO add some caching to stop allocating images...
 func (n *noosDriver) renderWindow(w fyne.Window) {
 	start := time.Now()
+	if nw, ok := w.(*noosWindow); ok {
+		nw.c.register()
+	}
 	img := w.Canvas().Capture()
+	if nw, ok := w.(*noosWindow); ok {
+		// Refreshes made while painting are already in this frame.
+		nw.c.needsRender.Store(false)
+	}
 
 	n.render(img)
 	n.rendering += time.Since(start)

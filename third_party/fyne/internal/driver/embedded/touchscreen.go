@@ -4,11 +4,13 @@ import (
 	"context"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/driver/software"
+	"fyne.io/fyne/v2/internal/cache"
 	"fyne.io/fyne/v2/internal/driver"
 	"fyne.io/fyne/v2/test"
 )
@@ -37,6 +39,32 @@ type touchCanvas struct {
 	touchCancelLock sync.Mutex
 	touchLastTapped fyne.CanvasObject
 	touchTapCount   int
+
+	// needsRender is set by Refresh (canvas.Refresh, widget refreshes) and by functions run through
+	// fyne.Do; the driver renders when its queues drain and this is set.
+	needsRender atomic.Bool
+}
+
+// Refresh marks the canvas as needing a new frame. The embedded test canvas ignores refreshes, so without
+// this fyne.Do updates and canvas.Refresh never reached the screen.
+func (c *touchCanvas) Refresh(fyne.CanvasObject) {
+	c.needsRender.Store(true)
+}
+
+// register records c as the canvas of every visible object (content and overlays), so that
+// CanvasForObject works: widgets use it to take focus (Entry), show pop-ups (Select) and refresh.
+func (c *touchCanvas) register() {
+	roots := []fyne.CanvasObject{c.Content()}
+	roots = append(roots, c.Overlays().List()...)
+	for _, root := range roots {
+		if root == nil {
+			continue
+		}
+		driver.WalkVisibleObjectTree(root, func(o fyne.CanvasObject, _, _ fyne.Position, _ fyne.Size) bool {
+			cache.SetCanvasForObject(o, c, nil)
+			return false
+		}, nil)
+	}
 }
 
 func newTouchCanvas() *touchCanvas {
@@ -80,7 +108,7 @@ func (c *touchCanvas) tapDown(pos fyne.Position, tapID int, when tapTime) {
 		}
 
 		return false
-	}, nil, nil, c.Content())
+	}, nil, c.Overlays().Top(), c.Content())
 
 	if wid, ok := co.(mobile.Touchable); ok {
 		touchEv := &mobile.TouchEvent{}
@@ -119,7 +147,7 @@ func (c *touchCanvas) tapMove(pos fyne.Position, tapID int,
 		}
 
 		return false
-	}, nil, nil, c.Content())
+	}, nil, c.Overlays().Top(), c.Content())
 
 	if c.touched[tapID] != nil {
 		if touch, ok := co.(mobile.Touchable); !ok || c.touched[tapID] != touch {
@@ -181,7 +209,7 @@ func (c *touchCanvas) tapUp(pos fyne.Position, tapID int, when tapTime,
 		}
 
 		return false
-	}, nil, nil, c.Content())
+	}, nil, c.Overlays().Top(), c.Content())
 
 	if wid, ok := co.(mobile.Touchable); ok {
 		touchEv := &mobile.TouchEvent{}
