@@ -175,7 +175,7 @@ func (a *app) tapAndWait(x, y float32) {
 	a.d.tap(x, y)
 	// Both the down and the up event render a frame; then anything the tap
 	// queued with fyne.Do has run once an empty function has.
-	a.d.waitFrame(n + 2)
+	a.d.waitFrame(n + 1) // frames > n+1: the down and the up frame
 	fyne.DoAndWait(func() {})
 }
 
