@@ -1,49 +1,28 @@
-// Package sandbox is Mitra's built-in bill-payment gateway: it serves the
-// BBPS-shaped HTTP API that services/billpay/billpayhttp speaks, from the
-// realistic billers and bills in testdata/sandbox, and records payments
-// durably so that a kiosk (and its tests) can exercise every real outcome —
-// success, failure, pending, gateway down, and a reply lost after the payment
-// was committed — without a real back-end.
-//
-// # API
-//
-//	GET  /v1/billers?category=electricity      → [Biller]
-//	POST /v1/bills/fetch   {biller_id, customer_ref} → Bill
-//	POST /v1/payments      PayRequest           → Payment
-//	GET  /v1/payments/{key}                      → Payment (404, status UNKNOWN, if none)
-//
-// Errors are JSON {"code": "...", "message": "..."}: 400 INVALID_REF,
-// 400 BAD_REQUEST, 404 UNKNOWN_BILLER, 404 NO_BILL_DUE, 409 KEY_CONFLICT,
-// 409 AMOUNT_MISMATCH, 503 UNAVAILABLE.
-//
-// Payments are idempotent on idempotency_key: a repeated request returns the
-// original payment and never records a second one, across restarts too,
-// because every payment is appended to <state>/payments.jsonl and fsync'd
-// before the reply.
-//
-// # Sandbox controls
-//
-//	POST /sandbox/faults   {"fetch": "ok|down", "pay": "ok|down|fail|pending|lost-reply"}
-//	GET  /sandbox/payments → every recorded payment
-//	POST /sandbox/reset    → faults off (recorded payments are kept: they are the ledger)
 package sandbox
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
-	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/services/billpay"
+)
+
+// FetchFault selects how the gateway answers bill fetches.
+type FetchFault string
+
+const (
+	FetchOK   FetchFault = "ok"
+	FetchDown FetchFault = "down" // 503 before doing anything
 )
 
 // PayFault selects how the gateway answers payments.
@@ -51,177 +30,152 @@ type PayFault string
 
 const (
 	PayOK      PayFault = "ok"
-	PayDown    PayFault = "down"       // 503 before doing anything
+	PayDown    PayFault = "down"       // 503 before doing anything, status queries too
 	PayFail    PayFault = "fail"       // payment recorded as FAILURE
-	PayPending PayFault = "pending"    // recorded PENDING, SUCCESS after PendingPolls status polls
+	PayPending PayFault = "pending"    // recorded PENDING, SUCCESS on the PendingPolls-th status poll
 	PayLost    PayFault = "lost-reply" // committed, then the connection is dropped with no reply
 )
 
-// Faults is the sandbox's fault injection.
+// DefaultPendingPolls is how many status polls a PENDING payment takes to
+// succeed when Faults.PendingPolls is not set: more than one, so that a
+// kiosk's "still pending, poll again" path is exercised.
+const DefaultPendingPolls = 2
+
+// Faults is the sandbox's fault injection. The zero value means no faults.
 type Faults struct {
-	Fetch string   `json:"fetch"` // "ok" or "down"
-	Pay   PayFault `json:"pay"`
+	Fetch FetchFault `json:"fetch"`
+	Pay   PayFault   `json:"pay"`
 	// PendingPolls is how many status polls a PENDING payment takes to turn
-	// SUCCESS (default 2).
+	// SUCCESS (DefaultPendingPolls when 0). It applies to payments made
+	// while it is set.
 	PendingPolls int `json:"pending_polls,omitempty"`
 }
 
-type billRecord struct {
-	BillerID     string      `json:"biller_id"`
-	CustomerRef  string      `json:"customer_ref"`
-	CustomerName string      `json:"customer_name"`
-	BillNumber   string      `json:"bill_number"`
-	Amount       money.Paise `json:"amount"`
-	BillDate     string      `json:"bill_date"`
-	DueDate      string      `json:"due_date"`
-	Note         string      `json:"note"`
+// normalize fills defaults and rejects unknown faults.
+func (f Faults) normalize() (Faults, error) {
+	switch f.Fetch {
+	case "":
+		f.Fetch = FetchOK
+	case FetchOK, FetchDown:
+	default:
+		return f, fmt.Errorf("sandbox: faults: fetch %q: use ok or down", f.Fetch)
+	}
+	switch f.Pay {
+	case "":
+		f.Pay = PayOK
+	case PayOK, PayDown, PayFail, PayPending, PayLost:
+	default:
+		return f, fmt.Errorf("sandbox: faults: pay %q: use ok, down, fail, pending or lost-reply", f.Pay)
+	}
+	switch {
+	case f.PendingPolls < 0:
+		return f, fmt.Errorf("sandbox: faults: pending_polls %d: must be at least 1", f.PendingPolls)
+	case f.PendingPolls == 0:
+		f.PendingPolls = DefaultPendingPolls
+	}
+	return f, nil
 }
 
-type paymentRecord struct {
-	billpay.Payment
-	// pollsLeft counts status polls until a PENDING payment succeeds.
-	PollsLeft int `json:"polls_left,omitempty"`
-	// Mode and KioskID are kept for reconciliation.
-	Mode    string `json:"mode"`
-	KioskID string `json:"kiosk_id"`
-}
+// billKey names one bill of one account.
+type billKey struct{ biller, ref, number string }
 
-// Gateway is the sandbox back-end. It is safe for concurrent use.
+// Gateway is the sandbox back-end. It is safe for concurrent use; one
+// mutex serializes every payment decision with its ledger append, which is
+// what makes concurrent requests with one key record one payment.
 type Gateway struct {
+	cat *catalogue // immutable after New
+	now func() time.Time
+
 	mu       sync.Mutex
-	billers  []billpay.Biller
-	bills    map[string]billRecord // biller|ref
-	payments map[string]*paymentRecord
-	order    []string // keys in recording order
-	ledger   *os.File
+	ledger   *ledger
+	payments map[string]*paymentRecord // by idempotency key
+	order    []string                  // keys in recording order
+	settled  map[billKey]string        // bill → key of its SUCCESS or PENDING payment
 	faults   Faults
-	now      func() time.Time
-	seq      int
-	// LoadReport says what was skipped when the ledger was loaded (a torn
-	// last line after a power cut).
-	LoadReport string
+	report   string
 }
 
-// New loads billers.json and bills.json from data and the payment ledger
-// from stateDir (created if missing).
+var _ billpay.Service = (*Gateway)(nil)
+
+// New returns a gateway serving the billers.json and bills.json in data,
+// with its payment ledger in stateDir (created if missing). It replays the
+// ledger: see the package documentation for what a damaged ledger does.
 func New(data fs.FS, stateDir string) (*Gateway, error) {
-	g := &Gateway{bills: map[string]billRecord{}, payments: map[string]*paymentRecord{}, now: time.Now,
-		faults: Faults{Fetch: "ok", Pay: PayOK, PendingPolls: 2}}
-	if err := readJSON(data, "billers.json", &g.billers); err != nil {
-		return nil, err
-	}
-	var bills []billRecord
-	if err := readJSON(data, "bills.json", &bills); err != nil {
-		return nil, err
-	}
-	for _, b := range bills {
-		g.bills[b.BillerID+"|"+b.CustomerRef] = b
-	}
-	if err := os.MkdirAll(stateDir, 0o755); err != nil {
-		return nil, fmt.Errorf("sandbox: state: %w", err)
-	}
-	path := filepath.Join(stateDir, "payments.jsonl")
-	if err := g.loadLedger(path); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	cat, err := loadCatalogue(data)
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: ledger: %w", err)
+		return nil, err
 	}
-	g.ledger = f
+	l, lc, err := openLedger(stateDir)
+	if err != nil {
+		return nil, err
+	}
+	g := &Gateway{cat: cat, now: time.Now, ledger: l, faults: Faults{Fetch: FetchOK, Pay: PayOK, PendingPolls: DefaultPendingPolls}}
+	g.forget()
+	for i := range lc.records {
+		g.remember(&lc.records[i])
+	}
+	if lc.tornBytes > 0 {
+		g.report = fmt.Sprintf("cut a torn last record of %d bytes at byte %d of %s (%d payments kept)",
+			lc.tornBytes, lc.keep, LedgerFile, len(g.order))
+	}
 	return g, nil
 }
 
-// NewFromDir is New with a directory of data files.
+// NewFromDir is New with the data files in dataDir.
 func NewFromDir(dataDir, stateDir string) (*Gateway, error) {
 	return New(os.DirFS(dataDir), stateDir)
 }
 
-func readJSON(data fs.FS, name string, v any) error {
-	b, err := fs.ReadFile(data, name)
-	if err != nil {
-		return fmt.Errorf("sandbox: data: %w", err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("sandbox: data: %s: %w", name, err)
-	}
-	return nil
+// LoadReport says what New repaired in the ledger (a torn last record after
+// a power cut), or "" when it was intact. A main should log it.
+func (g *Gateway) LoadReport() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.report
 }
 
-// loadLedger reads the payment ledger. Only the last line can be torn (the
-// gateway died while appending it, before it replied): it is cut off and
-// reported; the kiosk, which got no reply, will ask again by key.
-func (g *Gateway) loadLedger(path string) error {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+// Close closes the ledger. Every recorded payment is already durable.
+func (g *Gateway) Close() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.ledger.close()
+}
+
+func (g *Gateway) forget() {
+	g.payments = map[string]*paymentRecord{}
+	g.order = nil
+	g.settled = map[billKey]string{}
+}
+
+// remember makes r the current state of its key (the ledger is already
+// written).
+func (g *Gateway) remember(r *paymentRecord) {
+	if _, seen := g.payments[r.IdempotencyKey]; !seen {
+		g.order = append(g.order, r.IdempotencyKey)
 	}
-	if err != nil {
-		return fmt.Errorf("sandbox: ledger: %w", err)
-	}
-	good := 0
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := sc.Bytes()
-		var p paymentRecord
-		if err := json.Unmarshal(line, &p); err != nil || p.IdempotencyKey == "" {
-			rest := len(b) - good
-			if bytes.Count(bytes.TrimRight(b[good:], "\n"), []byte("\n")) > 0 {
-				return fmt.Errorf("sandbox: ledger %s: corrupt record at byte %d (not the last line): refusing to guess", path, good)
-			}
-			g.LoadReport = fmt.Sprintf("dropped a torn last record of %d bytes at offset %d", rest, good)
-			if err := os.Truncate(path, int64(good)); err != nil {
-				return fmt.Errorf("sandbox: ledger: truncate torn tail: %w", err)
-			}
-			break
+	g.payments[r.IdempotencyKey] = r
+	bk := billKey{r.BillerID, r.CustomerRef, r.BillNumber}
+	switch r.Status {
+	case billpay.Success, billpay.Pending:
+		g.settled[bk] = r.IdempotencyKey
+	case billpay.Failure:
+		if g.settled[bk] == r.IdempotencyKey {
+			delete(g.settled, bk)
 		}
-		good += len(line) + 1
-		g.record(&p)
 	}
-	return nil
 }
 
-func (g *Gateway) record(p *paymentRecord) {
-	if _, dup := g.payments[p.IdempotencyKey]; !dup {
-		g.order = append(g.order, p.IdempotencyKey)
-	}
-	g.payments[p.IdempotencyKey] = p
-	g.seq++
-}
-
-// appendLedger writes p durably before the caller replies.
-func (g *Gateway) appendLedger(p *paymentRecord) error {
-	b, err := json.Marshal(p)
+// SetFaults changes the fault injection; zero fields mean "ok" and the
+// default number of pending polls.
+func (g *Gateway) SetFaults(f Faults) error {
+	f, err := f.normalize()
 	if err != nil {
 		return err
 	}
-	if _, err := g.ledger.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("sandbox: ledger: %w", err)
-	}
-	if err := g.ledger.Sync(); err != nil {
-		return fmt.Errorf("sandbox: ledger: sync: %w", err)
-	}
-	return nil
-}
-
-// Close closes the ledger.
-func (g *Gateway) Close() error { return g.ledger.Close() }
-
-// SetFaults changes fault injection.
-func (g *Gateway) SetFaults(f Faults) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if f.Fetch == "" {
-		f.Fetch = "ok"
-	}
-	if f.Pay == "" {
-		f.Pay = PayOK
-	}
-	if f.PendingPolls <= 0 {
-		f.PendingPolls = 2
-	}
 	g.faults = f
+	return nil
 }
 
 // CurrentFaults returns the fault injection in force.
@@ -231,7 +185,8 @@ func (g *Gateway) CurrentFaults() Faults {
 	return g.faults
 }
 
-// Payments lists every recorded payment in recording order.
+// Payments lists every recorded payment, in its current state, in
+// recording order: what reconciliation compares with a kiosk's journal.
 func (g *Gateway) Payments() []billpay.Payment {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -242,21 +197,58 @@ func (g *Gateway) Payments() []billpay.Payment {
 	return out
 }
 
-// MaskName masks every word of a name but its first letter, as billers do
-// on bill fetch: "Ramesh Kumar" → "R***** K****".
+// Reset turns the faults off and makes every bill due again. The ledger is
+// moved aside (payments-<UTC time>.jsonl), not deleted; keys used before the
+// reset are unknown after it. For tests and demos.
+func (g *Gateway) Reset() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.faults = Faults{Fetch: FetchOK, Pay: PayOK, PendingPolls: DefaultPendingPolls}
+	if err := g.ledger.archive(g.now()); err != nil {
+		return err
+	}
+	g.forget()
+	g.report = ""
+	return nil
+}
+
+// MaskName masks every word of a name but its first letter, as billers do on
+// bill fetch: "Ramesh Kumar" → "R***** K****". A Devanagari letter keeps its
+// vowel sign ("सुनीता" → "सु****"): cutting a syllable in half would print a
+// broken glyph on the receipt.
 func MaskName(name string) string {
 	words := strings.Fields(name)
 	for i, w := range words {
 		r := []rune(w)
-		words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
+		keep := 1
+		for keep < len(r) && (unicode.Is(unicode.Mn, r[keep]) || unicode.Is(unicode.Mc, r[keep])) {
+			keep++
+		}
+		words[i] = string(r[:keep]) + strings.Repeat("*", len(r)-keep)
 	}
 	return strings.Join(words, " ")
 }
 
-// Billers implements billpay.Service.
+// fetchRef is the reference a fetch returns and a payment must quote. It is
+// derived from the bill rather than stored, so that it survives restarts of
+// either side, and a payment quoting the fetch of an older bill is refused.
+func fetchRef(r billRecord) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("fetch|%s|%s|%s|%d", r.BillerID, r.CustomerRef, r.BillNumber, r.Amount)))
+	return "BF" + strings.ToUpper(hex.EncodeToString(sum[:8]))
+}
+
+// txnRef is the BBPS transaction reference of a successful payment: the
+// business date and a digest of the key, so it is the same however often the
+// payment is reported and unique across resets.
+func txnRef(key string, at time.Time) string {
+	sum := sha256.Sum256([]byte("txn|" + key))
+	return "BBPS" + at.UTC().Format("060102") + strings.ToUpper(hex.EncodeToString(sum[:5]))
+}
+
+// Billers implements billpay.Service. An empty category lists every biller.
 func (g *Gateway) Billers(_ context.Context, c billpay.Category) ([]billpay.Biller, error) {
-	var out []billpay.Biller
-	for _, b := range g.billers {
+	out := []billpay.Biller{}
+	for _, b := range g.cat.billers {
 		if c == "" || b.Category == c {
 			out = append(out, b)
 		}
@@ -264,137 +256,164 @@ func (g *Gateway) Billers(_ context.Context, c billpay.Category) ([]billpay.Bill
 	return out, nil
 }
 
-func (g *Gateway) biller(id string) (billpay.Biller, bool) {
-	for _, b := range g.billers {
-		if b.ID == id {
-			return b, true
-		}
-	}
-	return billpay.Biller{}, false
-}
-
-// paid reports whether the bill already has a successful or pending payment.
-func (g *Gateway) paid(billerID, ref, billNumber string) bool {
-	for _, p := range g.payments {
-		if p.BillerID == billerID && p.CustomerRef == ref && p.BillNumber == billNumber && (p.Status == billpay.Success || p.Status == billpay.Pending) {
-			return true
-		}
-	}
-	return false
-}
-
-// FetchBill implements billpay.Service.
+// FetchBill implements billpay.Service. The customer's name is masked.
 func (g *Gateway) FetchBill(_ context.Context, billerID, ref string) (billpay.Bill, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.faults.Fetch == "down" {
-		return billpay.Bill{}, fmt.Errorf("%w: sandbox fault: fetch down", billpay.ErrUnavailable)
+	if g.faults.Fetch == FetchDown {
+		return billpay.Bill{}, fmt.Errorf("sandbox: fetch: %w (sandbox fault fetch=down)", billpay.ErrUnavailable)
 	}
-	b, ok := g.biller(billerID)
+	b, ok := g.cat.biller(billerID)
 	if !ok {
-		return billpay.Bill{}, fmt.Errorf("%w: %q", billpay.ErrUnknownBiller, billerID)
+		return billpay.Bill{}, fmt.Errorf("sandbox: fetch: %w: %q", billpay.ErrUnknownBiller, billerID)
 	}
-	if err := b.ValidateRef(ref); err != nil {
-		return billpay.Bill{}, err
+	if err := g.cat.validRef(b, ref); err != nil {
+		return billpay.Bill{}, fmt.Errorf("sandbox: fetch: %w", err)
 	}
-	rec, ok := g.bills[billerID+"|"+ref]
-	if !ok || rec.Amount == 0 || g.paid(billerID, ref, rec.BillNumber) {
-		return billpay.Bill{}, fmt.Errorf("%w: %s %s", billpay.ErrNoBill, billerID, ref)
+	rec, ok := g.cat.accounts[accountKey{billerID, ref}]
+	if !ok || !rec.isDue() {
+		return billpay.Bill{}, fmt.Errorf("sandbox: fetch: %w for %s %s", billpay.ErrNoBill, billerID, ref)
+	}
+	if _, paid := g.settled[billKey{billerID, ref, rec.BillNumber}]; paid {
+		return billpay.Bill{}, fmt.Errorf("sandbox: fetch: %w for %s %s: bill %s is paid", billpay.ErrNoBill, billerID, ref, rec.BillNumber)
 	}
 	return billpay.Bill{
 		BillerID: billerID, CustomerRef: ref, BillNumber: rec.BillNumber,
 		CustomerName: MaskName(rec.CustomerName), Amount: rec.Amount,
-		DueDate: rec.DueDate, BillDate: rec.BillDate,
-		FetchRef: "F-" + billerID + "-" + rec.BillNumber,
+		DueDate: rec.DueDate, BillDate: rec.BillDate, FetchRef: fetchRef(rec),
 	}, nil
 }
 
-// errKeyConflict: the same key was used for a different payment.
-var errKeyConflict = errors.New("sandbox: idempotency key reused for a different payment")
+// Errors the HTTP layer maps to their own codes; callers of the Go API can
+// branch on them with errors.Is.
+var (
+	// ErrKeyConflict: the idempotency key was already used for a different
+	// payment (another biller, customer, bill or amount).
+	ErrKeyConflict = errors.New("sandbox: idempotency key already used for a different payment")
+	// ErrFetchRef: the fetch_ref was not issued for the bill due; fetch again.
+	ErrFetchRef = errors.New("sandbox: fetch_ref does not belong to the bill due")
+	// ErrBadRequest: a required field is missing or malformed.
+	ErrBadRequest = errors.New("sandbox: bad request")
+)
 
-// Pay implements billpay.Service. The payment is recorded durably before it
-// returns. With the lost-reply fault the caller (the HTTP handler) drops the
-// connection after this returns; called directly, lostReply is reported.
-func (g *Gateway) Pay(ctx context.Context, req billpay.PayRequest) (billpay.Payment, error) {
-	p, _, err := g.pay(req)
+// keyRE bounds idempotency keys to what fits a URL path segment unescaped
+// and a ledger line comfortably; the kiosk's keys are "RJ-JPR-0001-20261125-000001".
+var keyRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$`)
+
+// Payment modes and BBPS channel codes the gateway accepts.
+var (
+	payModes    = map[string]bool{"Cash": true, "UPI": true, "Card": true}
+	payChannels = map[string]bool{"KIOSK": true, "AGT": true, "INT": true, "MOB": true, "POS": true, "BNKBRNCH": true}
+)
+
+// Pay implements billpay.Service. The payment is durable before Pay
+// returns. Under the lost-reply fault the payment is committed and Pay
+// returns an error wrapping billpay.ErrUnavailable, as the kiosk would see
+// it over HTTP.
+func (g *Gateway) Pay(_ context.Context, req billpay.PayRequest) (billpay.Payment, error) {
+	p, lost, err := g.pay(req)
+	if err == nil && lost {
+		return billpay.Payment{}, fmt.Errorf("sandbox: pay: %w: reply lost after payment %s was committed (sandbox fault pay=lost-reply)",
+			billpay.ErrUnavailable, req.IdempotencyKey)
+	}
 	return p, err
 }
 
-func (g *Gateway) pay(req billpay.PayRequest) (p billpay.Payment, lostReply bool, err error) {
+// pay is Pay for both the Go API and the HTTP handler; lost says the reply
+// must be lost (the payment, or the original one, stands).
+func (g *Gateway) pay(req billpay.PayRequest) (p billpay.Payment, lost bool, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.faults.Pay == PayDown {
-		return p, false, fmt.Errorf("%w: sandbox fault: pay down", billpay.ErrUnavailable)
+		return p, false, fmt.Errorf("sandbox: pay: %w (sandbox fault pay=down)", billpay.ErrUnavailable)
 	}
-	if req.IdempotencyKey == "" {
-		return p, false, fmt.Errorf("sandbox: pay: idempotency_key is required")
+	if !keyRE.MatchString(req.IdempotencyKey) {
+		return p, false, fmt.Errorf("sandbox: pay: %w: idempotency_key %q: 1 to 80 letters, digits and ._:- required", ErrBadRequest, req.IdempotencyKey)
 	}
 	if old, ok := g.payments[req.IdempotencyKey]; ok {
-		if old.BillerID != req.BillerID || old.CustomerRef != req.CustomerRef || old.Amount != req.Amount || old.BillNumber != req.BillNumber {
-			return p, false, errKeyConflict
+		// A repeat: answer with the original, whatever the faults say now
+		// (a FAILURE stays a failure, a SUCCESS keeps its reference).
+		if old.BillerID != req.BillerID || old.CustomerRef != req.CustomerRef || old.BillNumber != req.BillNumber || old.Amount != req.Amount {
+			return p, false, fmt.Errorf("sandbox: pay: %w: key %s was used for %s %s bill %s of %v",
+				ErrKeyConflict, req.IdempotencyKey, old.BillerID, old.CustomerRef, old.BillNumber, old.Amount)
 		}
 		return old.Payment, g.faults.Pay == PayLost, nil
 	}
-	b, ok := g.biller(req.BillerID)
+	b, ok := g.cat.biller(req.BillerID)
 	if !ok {
-		return p, false, fmt.Errorf("%w: %q", billpay.ErrUnknownBiller, req.BillerID)
+		return p, false, fmt.Errorf("sandbox: pay: %w: %q", billpay.ErrUnknownBiller, req.BillerID)
 	}
-	if err := b.ValidateRef(req.CustomerRef); err != nil {
-		return p, false, err
+	if err := g.cat.validRef(b, req.CustomerRef); err != nil {
+		return p, false, fmt.Errorf("sandbox: pay: %w", err)
 	}
-	rec, ok := g.bills[req.BillerID+"|"+req.CustomerRef]
-	if !ok || rec.Amount == 0 || rec.BillNumber != req.BillNumber || g.paid(req.BillerID, req.CustomerRef, rec.BillNumber) {
-		return p, false, fmt.Errorf("%w: %s %s bill %s", billpay.ErrNoBill, req.BillerID, req.CustomerRef, req.BillNumber)
+	if !payModes[req.Mode] || !payChannels[req.Channel] {
+		return p, false, fmt.Errorf("sandbox: pay: %w: mode %q (Cash, UPI or Card) and channel %q (a BBPS channel such as KIOSK)",
+			ErrBadRequest, req.Mode, req.Channel)
+	}
+	rec, ok := g.cat.accounts[accountKey{req.BillerID, req.CustomerRef}]
+	if !ok || !rec.isDue() || rec.BillNumber != req.BillNumber {
+		return p, false, fmt.Errorf("sandbox: pay: %w for %s %s bill %q", billpay.ErrNoBill, req.BillerID, req.CustomerRef, req.BillNumber)
+	}
+	if k, paid := g.settled[billKey{req.BillerID, req.CustomerRef, rec.BillNumber}]; paid {
+		return p, false, fmt.Errorf("sandbox: pay: %w for %s %s: bill %s is paid (payment %s)", billpay.ErrNoBill, req.BillerID, req.CustomerRef, rec.BillNumber, k)
+	}
+	if req.FetchRef != fetchRef(rec) {
+		return p, false, fmt.Errorf("sandbox: pay: %w: %q", ErrFetchRef, req.FetchRef)
 	}
 	if req.Amount != rec.Amount {
-		return p, false, fmt.Errorf("%w: bill is %v, request %v", billpay.ErrAmount, rec.Amount, req.Amount)
+		return p, false, fmt.Errorf("sandbox: pay: %w: %v due, %v offered", billpay.ErrAmount, rec.Amount, req.Amount)
 	}
+	now := g.now().UTC()
 	r := &paymentRecord{Payment: billpay.Payment{
 		IdempotencyKey: req.IdempotencyKey, Amount: req.Amount, BillerID: req.BillerID,
-		CustomerRef: req.CustomerRef, BillNumber: req.BillNumber, PostedAt: g.now().UTC(),
-	}, Mode: req.Mode, KioskID: req.KioskID}
+		CustomerRef: req.CustomerRef, BillNumber: req.BillNumber, PostedAt: now,
+	}, FetchRef: req.FetchRef, Mode: req.Mode, Channel: req.Channel, KioskID: req.KioskID}
 	switch g.faults.Pay {
 	case PayFail:
 		r.Status = billpay.Failure
-		r.Reason = "biller rejected the payment (sandbox fault)"
+		r.Reason = "biller declined the payment (sandbox fault pay=fail)"
 	case PayPending:
 		r.Status = billpay.Pending
 		r.PollsLeft = g.faults.PendingPolls
 	default:
 		r.Status = billpay.Success
-		r.TxnRef = fmt.Sprintf("BBPS%s%06d", g.now().UTC().Format("060102"), g.seq+1)
+		r.TxnRef = txnRef(r.IdempotencyKey, now)
 	}
-	if err := g.appendLedger(r); err != nil {
-		return p, false, err
+	if err := g.ledger.append(r); err != nil {
+		return p, false, fmt.Errorf("sandbox: pay: %w", err)
 	}
-	g.record(r)
+	g.remember(r)
 	return r.Payment, g.faults.Pay == PayLost, nil
 }
 
-// PaymentStatus implements billpay.Service. A PENDING payment advances one
-// poll towards SUCCESS on each call; the change is recorded durably.
+// PaymentStatus implements billpay.Service. Each call on a PENDING payment
+// counts one poll towards SUCCESS; the change is durable before it is
+// reported.
 func (g *Gateway) PaymentStatus(_ context.Context, key string) (billpay.Payment, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.faults.Pay == PayDown {
-		return billpay.Payment{}, fmt.Errorf("%w: sandbox fault: pay down", billpay.ErrUnavailable)
+		return billpay.Payment{}, fmt.Errorf("sandbox: status: %w (sandbox fault pay=down)", billpay.ErrUnavailable)
 	}
-	p, ok := g.payments[key]
+	cur, ok := g.payments[key]
 	if !ok {
 		return billpay.Payment{IdempotencyKey: key, Status: billpay.Unknown}, nil
 	}
-	if p.Status == billpay.Pending {
-		p.PollsLeft--
-		if p.PollsLeft <= 0 {
-			p.Status = billpay.Success
-			p.TxnRef = fmt.Sprintf("BBPS%s%06d", g.now().UTC().Format("060102"), g.seq+1)
-			g.seq++
-		}
-		if err := g.appendLedger(p); err != nil {
-			return billpay.Payment{}, err
-		}
+	if cur.Status != billpay.Pending {
+		return cur.Payment, nil
 	}
-	return p.Payment, nil
+	// Change a copy and install it only once it is on disk: a failed append
+	// must not leave memory ahead of the ledger.
+	next := *cur
+	next.PollsLeft--
+	if next.PollsLeft <= 0 {
+		next.PollsLeft = 0
+		next.Status = billpay.Success
+		next.TxnRef = txnRef(key, g.now())
+	}
+	if err := g.ledger.append(&next); err != nil {
+		return billpay.Payment{}, fmt.Errorf("sandbox: status: %w", err)
+	}
+	g.remember(&next)
+	return next.Payment, nil
 }
-
-var _ billpay.Service = (*Gateway)(nil)

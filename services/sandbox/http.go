@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
-	"strings"
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
 )
@@ -18,24 +16,43 @@ type APIError struct {
 	Message string `json:"message"`
 }
 
-// maxBody bounds request bodies: no legitimate request is near it.
-const maxBody = 64 << 10
+// Error codes of the API; see the package documentation for their statuses.
+const (
+	CodeBadRequest       = "BAD_REQUEST"
+	CodeInvalidRef       = "INVALID_REF"
+	CodeUnknownBiller    = "UNKNOWN_BILLER"
+	CodeNoBillDue        = "NO_BILL_DUE"
+	CodeAmountMismatch   = "AMOUNT_MISMATCH"
+	CodeFetchRefMismatch = "FETCH_REF_MISMATCH"
+	CodeKeyConflict      = "KEY_CONFLICT"
+	CodeUnavailable      = "UNAVAILABLE"
+	CodeInternal         = "INTERNAL"
+)
 
-// Handler serves the API and the sandbox controls.
+// maxBody bounds request bodies: the largest legitimate one (a PayRequest)
+// is a few hundred bytes.
+const maxBody = 16 << 10
+
+// FetchRequest is the body of POST /v1/bills/fetch.
+type FetchRequest struct {
+	BillerID    string `json:"biller_id"`
+	CustomerRef string `json:"customer_ref"`
+}
+
+// Handler returns the HTTP API and the sandbox controls (see the package
+// documentation).
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/billers", func(w http.ResponseWriter, r *http.Request) {
-		bs, _ := g.Billers(r.Context(), billpay.Category(r.URL.Query().Get("category")))
-		if bs == nil {
-			bs = []billpay.Biller{}
+		bs, err := g.Billers(r.Context(), billpay.Category(r.URL.Query().Get("category")))
+		if err != nil {
+			writeError(w, err)
+			return
 		}
 		writeJSON(w, http.StatusOK, bs)
 	})
 	mux.HandleFunc("POST /v1/bills/fetch", func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			BillerID    string `json:"biller_id"`
-			CustomerRef string `json:"customer_ref"`
-		}
+		var req FetchRequest
 		if !decode(w, r, &req) {
 			return
 		}
@@ -57,15 +74,8 @@ func (g *Gateway) Handler() http.Handler {
 			return
 		}
 		if lost {
-			// The payment is committed; drop the connection without a reply,
-			// as a gateway crashing or a link failing at this moment would.
-			if hj, ok := w.(http.Hijacker); ok {
-				if conn, _, err := hj.Hijack(); err == nil {
-					conn.Close()
-					return
-				}
-			}
-			panic(http.ErrAbortHandler)
+			dropConnection(w)
+			return
 		}
 		writeJSON(w, http.StatusOK, p)
 	})
@@ -75,90 +85,112 @@ func (g *Gateway) Handler() http.Handler {
 			writeError(w, err)
 			return
 		}
+		status := http.StatusOK
 		if p.Status == billpay.Unknown {
-			writeJSON(w, http.StatusNotFound, p)
-			return
+			status = http.StatusNotFound
 		}
-		writeJSON(w, http.StatusOK, p)
+		writeJSON(w, status, p)
+	})
+
+	mux.HandleFunc("GET /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, g.CurrentFaults())
 	})
 	mux.HandleFunc("POST /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		var f Faults
 		if !decode(w, r, &f) {
 			return
 		}
-		switch f.Fetch {
-		case "", "ok", "down":
-		default:
-			writeJSON(w, http.StatusBadRequest, APIError{"BAD_REQUEST", fmt.Sprintf("fetch fault %q: use ok or down", f.Fetch)})
+		if err := g.SetFaults(f); err != nil {
+			writeJSON(w, http.StatusBadRequest, APIError{CodeBadRequest, err.Error()})
 			return
 		}
-		switch f.Pay {
-		case "", PayOK, PayDown, PayFail, PayPending, PayLost:
-		default:
-			writeJSON(w, http.StatusBadRequest, APIError{"BAD_REQUEST", fmt.Sprintf("pay fault %q: use ok, down, fail, pending or lost-reply", f.Pay)})
-			return
-		}
-		g.SetFaults(f)
 		writeJSON(w, http.StatusOK, g.CurrentFaults())
 	})
 	mux.HandleFunc("GET /sandbox/payments", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, g.Payments())
 	})
 	mux.HandleFunc("POST /sandbox/reset", func(w http.ResponseWriter, r *http.Request) {
-		g.SetFaults(Faults{})
+		if err := g.Reset(); err != nil {
+			writeError(w, err)
+			return
+		}
 		writeJSON(w, http.StatusOK, g.CurrentFaults())
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, APIError{"NOT_FOUND", fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
 	})
 	return mux
 }
 
-// decode reads a JSON body strictly: unknown fields and trailing data are
-// errors, so a client bug shows up as a 400 rather than a silent default.
+// dropConnection ends the exchange with no reply at all, as a gateway
+// crashing or a link failing right after the commit would.
+func dropConnection(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		conn.Close()
+		return
+	}
+	// HTTP/2 or a recorder cannot be hijacked: abort the response instead,
+	// which net/http turns into a reset stream or closed connection.
+	panic(http.ErrAbortHandler)
+}
+
+// decode reads a request body strictly into v; on failure it has answered
+// 400 BAD_REQUEST.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := DecodeRequest(http.MaxBytesReader(w, r.Body, maxBody), v); err != nil {
-		writeJSON(w, http.StatusBadRequest, APIError{"BAD_REQUEST", err.Error()})
+		writeJSON(w, http.StatusBadRequest, APIError{CodeBadRequest, err.Error()})
 		return false
 	}
 	return true
 }
 
-// DecodeRequest decodes one JSON value from body into v, strictly.
+// DecodeRequest decodes exactly one JSON value from body into v. Unknown
+// fields and trailing data are errors, so that a client bug (a misspelt
+// "amount" decoding as 0) is a 400, not a silent default.
 func DecodeRequest(body io.Reader, v any) error {
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("sandbox: request body: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("sandbox: request body: trailing data after the JSON value")
 	}
 	return nil
 }
 
-func writeError(w http.ResponseWriter, err error) {
-	status, code := http.StatusInternalServerError, "INTERNAL"
+// errorStatus maps an error of the Gateway to its HTTP status and code.
+func errorStatus(err error) (int, string) {
 	switch {
+	case errors.Is(err, ErrBadRequest):
+		return http.StatusBadRequest, CodeBadRequest
 	case errors.Is(err, billpay.ErrInvalidRef):
-		status, code = http.StatusBadRequest, "INVALID_REF"
+		return http.StatusBadRequest, CodeInvalidRef
 	case errors.Is(err, billpay.ErrUnknownBiller):
-		status, code = http.StatusNotFound, "UNKNOWN_BILLER"
+		return http.StatusNotFound, CodeUnknownBiller
 	case errors.Is(err, billpay.ErrNoBill):
-		status, code = http.StatusNotFound, "NO_BILL_DUE"
+		return http.StatusNotFound, CodeNoBillDue
 	case errors.Is(err, billpay.ErrAmount):
-		status, code = http.StatusConflict, "AMOUNT_MISMATCH"
-	case errors.Is(err, errKeyConflict):
-		status, code = http.StatusConflict, "KEY_CONFLICT"
+		return http.StatusConflict, CodeAmountMismatch
+	case errors.Is(err, ErrFetchRef):
+		return http.StatusConflict, CodeFetchRefMismatch
+	case errors.Is(err, ErrKeyConflict):
+		return http.StatusConflict, CodeKeyConflict
 	case errors.Is(err, billpay.ErrUnavailable):
-		status, code = http.StatusServiceUnavailable, "UNAVAILABLE"
-	case strings.Contains(err.Error(), "is required"):
-		status, code = http.StatusBadRequest, "BAD_REQUEST"
+		return http.StatusServiceUnavailable, CodeUnavailable
 	}
+	return http.StatusInternalServerError, CodeInternal
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	status, code := errorStatus(err)
 	writeJSON(w, status, APIError{code, err.Error()})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		log.Printf("sandbox: write reply: %v", err)
-	}
+	// A failed write means the client went away. Nothing to undo: a
+	// payment is durable before its reply, and the kiosk asks for it by key.
+	_ = json.NewEncoder(w).Encode(v)
 }

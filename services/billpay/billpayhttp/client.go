@@ -1,10 +1,3 @@
-// Package billpayhttp is the kiosk's client for a bill-payment gateway that
-// speaks the JSON API documented in services/sandbox: the built-in sandbox,
-// or a real aggregator's adapter exposing the same routes.
-//
-// The client never retries a payment by itself. Whether to re-send a Pay is
-// the engine's decision, made after the decision is journaled: the retry uses
-// the same idempotency key, and only the engine knows that key's history.
 package billpayhttp
 
 import (
@@ -21,14 +14,19 @@ import (
 	"github.com/mitra-kiosk/mitra/services/billpay"
 )
 
+// maxReply bounds a reply body; the largest (all billers) is a few KB.
+const maxReply = 1 << 20
+
 // Client talks to one gateway. It is safe for concurrent use.
 type Client struct {
 	base string
 	hc   *http.Client
 }
 
+var _ billpay.Service = (*Client)(nil)
+
 // New returns a client for the gateway at baseURL ("http://127.0.0.1:8700").
-// A nil c uses http.DefaultClient; bound each call with its context.
+// A nil c uses http.DefaultClient.
 func New(baseURL string, c *http.Client) *Client {
 	if c == nil {
 		c = http.DefaultClient
@@ -36,103 +34,36 @@ func New(baseURL string, c *http.Client) *Client {
 	return &Client{base: strings.TrimRight(baseURL, "/"), hc: c}
 }
 
-var _ billpay.Service = (*Client)(nil)
-
-type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+// Error is a gateway's answer with a status other than 200. It unwraps to
+// the billpay sentinel for its code (see the package documentation), or to
+// nothing for refusals the kiosk has no sentinel for.
+type Error struct {
+	Op         string // "POST /v1/payments"
+	StatusCode int
+	Code       string // "NO_BILL_DUE"; empty when the body was not an API error
+	Message    string
+	sentinel   error
 }
 
-// Billers implements billpay.Service.
-func (c *Client) Billers(ctx context.Context, cat billpay.Category) ([]billpay.Biller, error) {
-	var out []billpay.Biller
-	err := c.do(ctx, http.MethodGet, "/v1/billers?category="+url.QueryEscape(string(cat)), nil, &out)
-	return out, err
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	return fmt.Sprintf("billpayhttp: %s: HTTP %d %s: %s", e.Op, e.StatusCode, e.Code, msg)
 }
 
-// FetchBill implements billpay.Service.
-func (c *Client) FetchBill(ctx context.Context, billerID, ref string) (billpay.Bill, error) {
-	var out billpay.Bill
-	err := c.do(ctx, http.MethodPost, "/v1/bills/fetch", map[string]string{"biller_id": billerID, "customer_ref": ref}, &out)
-	return out, err
-}
+func (e *Error) Unwrap() error { return e.sentinel }
 
-// Pay implements billpay.Service. A transport failure after the request was
-// sent wraps billpay.ErrUnavailable: the payment may exist upstream.
-func (c *Client) Pay(ctx context.Context, req billpay.PayRequest) (billpay.Payment, error) {
-	var out billpay.Payment
-	err := c.do(ctx, http.MethodPost, "/v1/payments", req, &out)
-	return out, err
-}
-
-// PaymentStatus implements billpay.Service.
-func (c *Client) PaymentStatus(ctx context.Context, key string) (billpay.Payment, error) {
-	var out billpay.Payment
-	err := c.do(ctx, http.MethodGet, "/v1/payments/"+url.PathEscape(key), nil, &out)
-	var nf *notFound
-	if errors.As(err, &nf) && nf.body != nil {
-		// 404 with a payment body: the gateway has no payment under key.
-		if json.Unmarshal(nf.body, &out) == nil && out.Status == billpay.Unknown {
-			return out, nil
-		}
+// sentinelFor maps an answer to the billpay error callers branch on. The
+// status decides first: only a 4xx is a refusal the gateway stands behind;
+// a 5xx (whatever code it carries), a 408 or 429 from a proxy, and any
+// other status the API never sends leave the outcome open.
+func sentinelFor(status int, code string) error {
+	switch {
+	case status < 400, status >= 500, status == http.StatusRequestTimeout, status == http.StatusTooManyRequests:
+		return billpay.ErrUnavailable
 	}
-	return out, err
-}
-
-type notFound struct {
-	body []byte
-	err  error
-}
-
-func (n *notFound) Error() string { return n.err.Error() }
-func (n *notFound) Unwrap() error { return n.err }
-
-func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return fmt.Errorf("billpayhttp: %s %s: %w", method, path, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return fmt.Errorf("billpayhttp: %s %s: %w", method, path, err)
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("%w: %s %s: %v", billpay.ErrUnavailable, method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("%w: %s %s: reading reply: %v", billpay.ErrUnavailable, method, path, err)
-	}
-	if resp.StatusCode == http.StatusOK {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("billpayhttp: %s %s: bad reply: %w", method, path, err)
-		}
-		return nil
-	}
-	var ae apiError
-	_ = json.Unmarshal(b, &ae)
-	cause := mapError(resp.StatusCode, ae.Code)
-	err = fmt.Errorf("%w: %s %s: HTTP %d %s: %s", cause, method, path, resp.StatusCode, ae.Code, ae.Message)
-	if resp.StatusCode == http.StatusNotFound {
-		return &notFound{body: b, err: err}
-	}
-	return err
-}
-
-// errRefused: the gateway refused the request for a reason the kiosk has no
-// sentinel for (a programming error on one side); not retryable.
-var errRefused = errors.New("billpayhttp: request refused")
-
-func mapError(status int, code string) error {
 	switch code {
 	case "INVALID_REF":
 		return billpay.ErrInvalidRef
@@ -142,9 +73,144 @@ func mapError(status int, code string) error {
 		return billpay.ErrNoBill
 	case "AMOUNT_MISMATCH":
 		return billpay.ErrAmount
-	}
-	if status >= 500 {
+	case "UNAVAILABLE":
 		return billpay.ErrUnavailable
 	}
-	return errRefused
+	return nil
+}
+
+// Billers implements billpay.Service.
+func (c *Client) Billers(ctx context.Context, cat billpay.Category) ([]billpay.Biller, error) {
+	var out []billpay.Biller
+	path := "/v1/billers"
+	if cat != "" {
+		path += "?category=" + url.QueryEscape(string(cat))
+	}
+	if _, err := c.do(ctx, http.MethodGet, path, nil, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FetchBill implements billpay.Service.
+func (c *Client) FetchBill(ctx context.Context, billerID, customerRef string) (billpay.Bill, error) {
+	var out billpay.Bill
+	in := struct {
+		BillerID    string `json:"biller_id"`
+		CustomerRef string `json:"customer_ref"`
+	}{billerID, customerRef}
+	if _, err := c.do(ctx, http.MethodPost, "/v1/bills/fetch", in, &out); err != nil {
+		return billpay.Bill{}, err
+	}
+	if out.BillerID != billerID || out.CustomerRef != customerRef || out.Amount <= 0 {
+		return billpay.Bill{}, fmt.Errorf("billpayhttp: fetch: %w: gateway answered a bill for %s %s of %v, asked for %s %s",
+			billpay.ErrUnavailable, out.BillerID, out.CustomerRef, out.Amount, billerID, customerRef)
+	}
+	return out, nil
+}
+
+// Pay implements billpay.Service. It sends the request once. An error
+// wrapping billpay.ErrUnavailable means the payment may or may not exist:
+// ask PaymentStatus with the same key before anything else.
+func (c *Client) Pay(ctx context.Context, req billpay.PayRequest) (billpay.Payment, error) {
+	var out billpay.Payment
+	if _, err := c.do(ctx, http.MethodPost, "/v1/payments", req, &out); err != nil {
+		return billpay.Payment{}, err
+	}
+	if err := checkPayment(out, req.IdempotencyKey); err != nil {
+		return billpay.Payment{}, fmt.Errorf("billpayhttp: pay: %w", err)
+	}
+	return out, nil
+}
+
+// PaymentStatus implements billpay.Service. A 404 carrying a payment with
+// status UNKNOWN is the gateway saying it has no payment under key, which is
+// an answer, not an error.
+func (c *Client) PaymentStatus(ctx context.Context, key string) (billpay.Payment, error) {
+	var out billpay.Payment
+	body, err := c.do(ctx, http.MethodGet, "/v1/payments/"+url.PathEscape(key), nil, &out)
+	if err != nil {
+		var ae *Error
+		if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+			var unknown billpay.Payment
+			if json.Unmarshal(body, &unknown) == nil && unknown.Status == billpay.Unknown && unknown.IdempotencyKey == key {
+				return unknown, nil
+			}
+		}
+		return billpay.Payment{}, err
+	}
+	if err := checkPayment(out, key); err != nil {
+		return billpay.Payment{}, fmt.Errorf("billpayhttp: status: %w", err)
+	}
+	return out, nil
+}
+
+// checkPayment rejects a 200 answer that is not a definite payment for key:
+// acting on someone else's payment, or on a status the engine does not
+// know, could hand out or keep a citizen's money wrongly. It wraps
+// billpay.ErrUnavailable, because the fate of the payment is still open.
+func checkPayment(p billpay.Payment, key string) error {
+	if p.IdempotencyKey != key {
+		return fmt.Errorf("%w: answer is for payment %q, not %q", billpay.ErrUnavailable, p.IdempotencyKey, key)
+	}
+	switch p.Status {
+	case billpay.Success:
+		if p.TxnRef == "" {
+			return fmt.Errorf("%w: SUCCESS without a transaction reference", billpay.ErrUnavailable)
+		}
+	case billpay.Failure, billpay.Pending:
+	default:
+		return fmt.Errorf("%w: status %q in a 200 answer", billpay.ErrUnavailable, p.Status)
+	}
+	return nil
+}
+
+// do sends one request and decodes a 200 answer into out. For any other
+// status it returns the body too, with an *Error.
+func (c *Client) do(ctx context.Context, method, path string, in, out any) ([]byte, error) {
+	op := method + " " + path
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, fmt.Errorf("billpayhttp: %s: encode: %w", op, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("billpayhttp: %s: %w", op, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		// Includes a deadline or cancellation: the request may have
+		// reached the gateway.
+		return nil, fmt.Errorf("billpayhttp: %s: %w: %w", op, billpay.ErrUnavailable, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
+	if err == nil && len(b) > maxReply {
+		err = fmt.Errorf("reply larger than %d bytes", maxReply)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("billpayhttp: %s: reading the reply: %w: %w", op, billpay.ErrUnavailable, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var ae struct{ Code, Message string }
+		if json.Unmarshal(b, &ae) != nil {
+			ae.Code, ae.Message = "", strings.TrimSpace(string(b))
+			if len(ae.Message) > 200 {
+				ae.Message = ae.Message[:200] + "…"
+			}
+		}
+		return b, &Error{Op: op, StatusCode: resp.StatusCode, Code: ae.Code, Message: ae.Message, sentinel: sentinelFor(resp.StatusCode, ae.Code)}
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return nil, fmt.Errorf("billpayhttp: %s: decoding the reply: %w: %w", op, billpay.ErrUnavailable, err)
+	}
+	return b, nil
 }
