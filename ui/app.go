@@ -67,9 +67,9 @@ type app struct {
 	gen      int      // bumps on every navigation, so stale async results are dropped
 	lastUse  time.Time
 
-	mu      sync.Mutex
-	screen  string
-	message string
+	mu        sync.Mutex
+	screen    string
+	message   string
 	tiles     []tileRef
 	labels    []string
 	shownLang i18n.Lang

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image/png"
 	"net"
@@ -15,6 +16,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/mitra-kiosk/mitra/appliance/engine"
 	"github.com/mitra-kiosk/mitra/appliance/money"
 )
 
@@ -130,6 +132,17 @@ func (a *app) automationHandler(token string) http.Handler {
 		}
 		if err := a.k.SimInsertNote(v); err != nil {
 			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
+		writeJSON(w, http.StatusOK, a.state())
+	})
+	mux.HandleFunc("POST /sim/fault", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.k.SimFault(r.URL.Query().Get("fault")); err != nil {
+			status := http.StatusBadRequest
+			if errors.Is(err, engine.ErrNotSimulated) {
+				status = http.StatusNotFound
+			}
+			http.Error(w, err.Error(), status)
 			return
 		}
 		writeJSON(w, http.StatusOK, a.state())

@@ -34,9 +34,11 @@ type Config struct {
 	StateDir string
 	Acceptor cash.BillAcceptor
 	// Feeder is the simulated acceptor's slot (sim mode only).
-	Feeder  cash.Feeder
-	Printer printer.ReceiptPrinter
-	Bills   billpay.Service
+	Feeder cash.Feeder
+	// PaperSensor is the simulated printer's paper switch (sim mode only).
+	PaperSensor interface{ SetPaperOut(bool) }
+	Printer     printer.ReceiptPrinter
+	Bills       billpay.Service
 	// BillCharge is the kiosk's user charge on a bill payment.
 	BillCharge money.Paise
 	// RenderSlip lays out a slip; nil = receipt.Render.
@@ -296,6 +298,27 @@ func (e *Engine) SimInsertNote(v money.Paise) error {
 		return ErrNotSimulated
 	}
 	return e.cfg.Feeder.Insert(v)
+}
+
+// SimFault implements Kiosk.
+func (e *Engine) SimFault(fault string) error {
+	switch fault {
+	case "paper-out", "paper-ok":
+		if e.cfg.PaperSensor == nil {
+			return ErrNotSimulated
+		}
+		e.cfg.PaperSensor.SetPaperOut(fault == "paper-out")
+		return nil
+	case "counterfeit", "jam":
+		if e.cfg.Feeder == nil {
+			return ErrNotSimulated
+		}
+		if fault == "jam" {
+			return e.cfg.Feeder.Jam(true)
+		}
+		return e.cfg.Feeder.InsertCounterfeit()
+	}
+	return fmt.Errorf("engine: unknown simulated fault %q (paper-out, paper-ok, counterfeit, jam)", fault)
 }
 
 // SimNoteValues implements Kiosk.

@@ -404,3 +404,117 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("tap outside the screen = %d, want 400", code)
 	}
 }
+
+func (k *kiosk) simFault(f string) {
+	k.t.Helper()
+	if _, code := k.post("/sim/fault", url.Values{"fault": {f}}); code != http.StatusOK {
+		k.t.Fatalf("sim fault %s: HTTP %d", f, code)
+	}
+}
+
+func TestPrinterOutOfPaperAndRejectedNote(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.toBill("AVVNL", "110200300400") // ₹880 due
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.simFault("counterfeit")
+	st := k.waitFor("note rejected message", func(s ui.State) bool {
+		for _, l := range s.Labels {
+			if strings.Contains(l, "not accepted") {
+				return true
+			}
+		}
+		return false
+	})
+	if st.TxnState != string(engine.PhaseInserting) {
+		t.Errorf("after a rejected note: %+v", st)
+	}
+	k.simFault("paper-out")
+	for _, n := range []int{500, 200, 100, 50, 20, 10} {
+		k.note(n)
+	}
+	st = k.screen("done")
+	if !containsLabel(st, "receipt could not be printed") {
+		t.Errorf("done screen does not say the receipt failed: %v", st.Labels)
+	}
+	if ps := k.payments(); len(ps) != 1 {
+		t.Errorf("payments %+v", ps)
+	}
+	if rs := k.receipts(); len(rs) != 0 {
+		t.Errorf("printed %v with no paper", rs)
+	}
+	if j := k.journal(); j[0].Phase != engine.PhaseDone || j[0].Problem != engine.ProblemPrinterDown {
+		t.Errorf("journal %+v; want done with printer-down (receipt reprintable)", j)
+	}
+}
+
+func TestGatewayDownAtPaymentGivesAcknowledgement(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.toBill("JVVNL", "210555000111") // ₹610 + ₹5 = ₹615
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.fault(`{"pay": "down"}`)
+	for _, n := range []int{500, 100} {
+		k.note(n)
+	}
+	k.note(20) // ₹620 for ₹615
+	k.waitFor("overpay", func(s ui.State) bool { return s.TxnState == string(engine.PhaseOverpay) })
+	k.press("Keep ₹5 as credit slip")
+	st := k.screen("acknowledged")
+	if ps := k.payments(); len(ps) != 0 {
+		t.Errorf("payments %+v while the gateway is down", ps)
+	}
+	j := k.journal()
+	if len(j) != 1 || j[0].Phase != "" || j[0].Credited != 0 || j[0].Stacked != money.Rupees(620) {
+		t.Errorf("journal %+v; want an open transaction, no credit yet (the payment may still go through)", j)
+	}
+	rs := k.receipts()
+	if len(rs) != 1 || !strings.HasPrefix(qrOf(t, rs[0]), "MITRA-ACK1|") {
+		t.Errorf("acknowledgement slip: %v", rs)
+	}
+	_ = st
+}
+
+func containsLabel(st ui.State, sub string) bool {
+	for _, l := range st.Labels {
+		if strings.Contains(l, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPowerCutMidPaymentRecovers kills the kiosk (SIGKILL, as a power cut
+// would) after a note was stacked, restarts it on the same state, and
+// expects the money back as a credit slip, shown on the first screen.
+func TestPowerCutMidPaymentRecovers(t *testing.T) {
+	state := t.TempDir()
+	k := startKiosk(t, state)
+	k.toBill("JVVNL", "210987654321") // ₹2,960 + ₹5
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.note(500)
+	k.waitFor("₹500 in", func(s ui.State) bool { return containsLabel(s, "₹2,465") })
+	k.cmd.Process.Kill()
+	k.cmd.Wait()
+
+	k2 := startKiosk(t, state)
+	st := k2.state_()
+	if st.Screen != "home" || !containsLabel(st, "credit slip") {
+		t.Errorf("after restart: %+v; want Home with the recovered credit notice", st)
+	}
+	j := k2.journal()
+	if len(j) != 1 || j[0].Phase != engine.PhaseCredited || j[0].Credited != money.Rupees(500) {
+		t.Errorf("journal after recovery %+v", j)
+	}
+	if ps := k2.payments(); len(ps) != 0 {
+		t.Errorf("payments %+v, want none", ps)
+	}
+	if rs := k2.receipts(); len(rs) != 1 {
+		t.Errorf("printed %v, want the credit slip", rs)
+	}
+	k2.press("OK")
+	if st := k2.state_(); containsLabel(st, "credit slip") {
+		t.Errorf("notice still shown after OK")
+	}
+}
