@@ -19,12 +19,13 @@ CONFIG ?=
 APT_TEST := xvfb x11-apps zbar-tools imagemagick fonts-noto-core socat
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run run-headless test test-short bench build gateway toolchain modules apt-test clean fmt vet golden
+.PHONY: help run run-headless test bench crashtest build gateway toolchain modules apt-test clean fmt
 
 help:
 	@echo "make run        the kiosk in a window (simulated devices, built-in sandbox gateway)"
 	@echo "make test       every test (installs what it needs)"
 	@echo "make bench      benchmarks (render, tap latency, journal, drivers)"
+	@echo "make crashtest  kill a payment at every journal step and check the money invariants"
 	@echo "make gateway    the sandbox gateway alone on 127.0.0.1:8700"
 	@echo "make image      the appliance image (build/mitra-amd64.img); make qemu boots it"
 
@@ -72,6 +73,12 @@ test: modules apt-test
 	@$(GOFLAGS_APP) $(GO) build -tags $(TAGS) -o /dev/null ./cmd/mitra
 	@echo ">> go test (race detector on, fuzz seed corpora included)"
 	@$(GO) test -tags $(TAGS) -race -timeout 20m ./...
+
+# crashtest kills a cash payment with SIGKILL at every journal record (synced,
+# and torn in half) and checks the money invariants after each recovery. It is
+# part of `make test`; this target runs it alone and verbosely.
+crashtest: modules
+	@$(GO) test -tags $(TAGS) -count=1 -run 'TestCrashAtEveryJournalStep' -v ./appliance/engine/ | grep -E 'crashtest:|^(--- |ok|FAIL)'
 
 bench: modules apt-test
 	@$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 20x ./...

@@ -2,6 +2,7 @@
 //
 //	mitractl version
 //	mitractl journal list --state DIR
+//	mitractl journal check --state DIR   (exit 1 when a money invariant is violated)
 //	mitractl receipt render FILE.bin -o FILE.png
 package main
 
@@ -41,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case len(args) >= 2 && args[0] == "journal" && args[1] == "list":
 		return journalList(args[2:], stdout, stderr)
+	case len(args) >= 2 && args[0] == "journal" && args[1] == "check":
+		return journalCheck(args[2:], stdout, stderr)
 	case len(args) >= 2 && args[0] == "receipt" && args[1] == "render":
 		return receiptRender(args[2:], stdout, stderr)
 	}
@@ -89,6 +92,36 @@ func journalList(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "journal damage: %s\n", d)
 	}
 	fmt.Fprintf(stdout, "%d transaction(s)\n", len(txns))
+	return 0
+}
+
+func journalCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("journal check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	state := fs.String("state", "state", "the kiosk's state directory")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if _, err := os.Stat(filepath.Join(*state, "journal")); err != nil {
+		fmt.Fprintf(stderr, "mitractl: no journal in %s\n", *state)
+		return 1
+	}
+	v, attention, err := engine.Check(*state)
+	if err != nil {
+		fmt.Fprintf(stderr, "mitractl: %v\n", err)
+		return 1
+	}
+	for _, s := range attention {
+		fmt.Fprintln(stdout, "ATTENTION:", s)
+	}
+	for _, s := range v {
+		fmt.Fprintln(stdout, "VIOLATION:", s)
+	}
+	if len(v) > 0 {
+		fmt.Fprintf(stdout, "%d violation(s)\n", len(v))
+		return 1
+	}
+	fmt.Fprintln(stdout, "journal consistent: every rupee is paid through or credited")
 	return 0
 }
 
