@@ -33,7 +33,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if r := g.LoadReport(); r != "" {
+	if r := g.LoadReport; r != "" {
 		log.Printf("ledger repaired: %s", r)
 	}
 	log.Printf("%d payments in the ledger", len(g.Payments()))

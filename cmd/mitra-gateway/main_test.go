@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/billpay/billpayhttp"
@@ -18,14 +18,14 @@ import (
 // lost-reply fault take the connection over, and must log each request with
 // its outcome.
 func TestLogRequestsKeepsLostReply(t *testing.T) {
-	var logs bytes.Buffer
+	lines := make(chan string, 64)
 
 	g, err := sandbox.NewFromDir("../../testdata/sandbox", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	srv := httptest.NewServer(logRequests(log.New(&logs, "", 0), g.Handler()))
+	srv := httptest.NewServer(logRequests(log.New(lineWriter(lines), "", 0), g.Handler()))
 	defer srv.Close()
 	c := billpayhttp.New(srv.URL, srv.Client())
 	ctx := context.Background()
@@ -43,11 +43,31 @@ func TestLogRequestsKeepsLostReply(t *testing.T) {
 	if st, err := c.PaymentStatus(ctx, "T-1"); err != nil || st.Status != billpay.Success {
 		t.Fatalf("PaymentStatus = %+v, %v; want SUCCESS", st, err)
 	}
-	srv.Close() // waits for the handlers, and so for their log lines
-	out := logs.String()
-	for _, want := range []string{"POST /v1/bills/fetch → OK", "POST /v1/payments → dropped", "GET /v1/payments/T-1 → OK"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("log lacks %q:\n%s", want, out)
+	// The line of the dropped request is written when its handler returns,
+	// which no reply marks: wait for the lines, with a guard so that a
+	// missing line fails rather than hangs.
+	want := map[string]bool{"POST /v1/bills/fetch → OK": true, "POST /v1/payments → dropped": true, "GET /v1/payments/T-1 → OK": true}
+	var got []string
+	guard := time.After(10 * time.Second)
+	for len(want) > 0 {
+		select {
+		case l := <-lines:
+			got = append(got, l)
+			for w := range want {
+				if strings.Contains(l, w) {
+					delete(want, w)
+				}
+			}
+		case <-guard:
+			t.Fatalf("log lacks %v; got:\n%s", want, strings.Join(got, ""))
 		}
 	}
+}
+
+// lineWriter hands each log line to a channel.
+type lineWriter chan<- string
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	w <- string(p)
+	return len(p), nil
 }

@@ -25,6 +25,7 @@
 //	409 KEY_CONFLICT         idempotency_key already used for a different payment
 //	500 INTERNAL             the ledger could not be written (nothing was recorded)
 //	503 UNAVAILABLE          the gateway (or the sandbox fault) refuses service
+//	404 NOT_FOUND, 405 METHOD_NOT_ALLOWED   no such route / wrong method (with Allow)
 //
 // # Payments, idempotency and durability
 //

@@ -92,7 +92,12 @@ type Gateway struct {
 	order    []string                  // keys in recording order
 	settled  map[billKey]string        // bill → key of its SUCCESS or PENDING payment
 	faults   Faults
-	report   string
+
+	// LoadReport says what New repaired in the ledger (a torn last record
+	// after a power cut), or "" when it was intact. New sets it; nothing
+	// changes it after, so it is safe to read without locking. A main
+	// should log it.
+	LoadReport string
 }
 
 var _ billpay.Service = (*Gateway)(nil)
@@ -115,7 +120,7 @@ func New(data fs.FS, stateDir string) (*Gateway, error) {
 		g.remember(&lc.records[i])
 	}
 	if lc.tornBytes > 0 {
-		g.report = fmt.Sprintf("cut a torn last record of %d bytes at byte %d of %s (%d payments kept)",
+		g.LoadReport = fmt.Sprintf("cut a torn last record of %d bytes at byte %d of %s (%d payments kept)",
 			lc.tornBytes, lc.keep, LedgerFile, len(g.order))
 	}
 	return g, nil
@@ -124,14 +129,6 @@ func New(data fs.FS, stateDir string) (*Gateway, error) {
 // NewFromDir is New with the data files in dataDir.
 func NewFromDir(dataDir, stateDir string) (*Gateway, error) {
 	return New(os.DirFS(dataDir), stateDir)
-}
-
-// LoadReport says what New repaired in the ledger (a torn last record after
-// a power cut), or "" when it was intact. A main should log it.
-func (g *Gateway) LoadReport() string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.report
 }
 
 // Close closes the ledger. Every recorded payment is already durable.
@@ -208,7 +205,6 @@ func (g *Gateway) Reset() error {
 		return err
 	}
 	g.forget()
-	g.report = ""
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
 )
@@ -116,10 +117,32 @@ func (g *Gateway) Handler() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, g.CurrentFaults())
 	})
+	// Everything else: a JSON 405 for a known route with the wrong method
+	// (a tester's curl without -X POST), a JSON 404 otherwise, so that
+	// every answer of the gateway has the same shape.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		allow := allowedMethods[r.URL.Path]
+		if allow == "" && strings.HasPrefix(r.URL.Path, "/v1/payments/") {
+			allow = "GET"
+		}
+		if allow != "" {
+			w.Header().Set("Allow", allow)
+			writeJSON(w, http.StatusMethodNotAllowed, APIError{"METHOD_NOT_ALLOWED", fmt.Sprintf("%s %s: use %s", r.Method, r.URL.Path, allow)})
+			return
+		}
 		writeJSON(w, http.StatusNotFound, APIError{"NOT_FOUND", fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
 	})
 	return mux
+}
+
+// allowedMethods lists the fixed routes for the 405 answer.
+var allowedMethods = map[string]string{
+	"/v1/billers":       "GET",
+	"/v1/bills/fetch":   "POST",
+	"/v1/payments":      "POST",
+	"/sandbox/faults":   "GET, POST",
+	"/sandbox/payments": "GET",
+	"/sandbox/reset":    "POST",
 }
 
 // dropConnection ends the exchange with no reply at all, as a gateway

@@ -82,7 +82,7 @@ func parseLedger(b []byte) (ledgerContents, error) {
 				break
 			}
 			return lc, fmt.Errorf("sandbox: ledger: record at byte %d: %v, and good records follow it: "+
-				"the file was damaged or edited; reconcile it by hand (GET /sandbox/payments of a copy) before starting", off, err)
+				"the file was damaged or edited; repair that line from the kiosks' journals, or move the file aside after reconciling it", off, err)
 		}
 		lc.records = append(lc.records, r)
 		if !terminated {
@@ -192,10 +192,12 @@ func (l *ledger) append(r *paymentRecord) error {
 // archive moves the ledger aside to payments-<UTC time>.jsonl and starts an
 // empty one; the sandbox reset uses it so that no record is ever deleted.
 func (l *ledger) archive(now time.Time) error {
-	if l.size == 0 {
+	if l.size == 0 && l.broken == nil {
 		return nil
 	}
-	if err := l.f.Close(); err != nil {
+	// A broken ledger's file may fail to close too; archiving it is the
+	// way out of that state, so only a healthy one's close error counts.
+	if err := l.f.Close(); err != nil && l.broken == nil {
 		return fmt.Errorf("sandbox: ledger: archive: %w", err)
 	}
 	path := filepath.Join(l.dir, LedgerFile)
@@ -210,7 +212,7 @@ func (l *ledger) archive(now time.Time) error {
 	if renameErr != nil {
 		return fmt.Errorf("sandbox: ledger: archive: %w", renameErr)
 	}
-	l.size = 0
+	l.size, l.broken = 0, nil
 	// The rename must be durable before the reset is reported done:
 	// otherwise a power cut could bring the old ledger back under its name
 	// after payments were recorded in the new one.

@@ -287,6 +287,13 @@ func TestFailedAppendRecordsNothing(t *testing.T) {
 	if _, err := fetchOK(g, "AVVNL", "110200300400"); err != nil {
 		t.Errorf("bill no longer due after a failed payment: %v", err)
 	}
+	// A reset moves the broken file aside and payments work again.
+	if err := g.Reset(); err != nil {
+		t.Fatalf("Reset() of a broken ledger = %v", err)
+	}
+	if p, err := g.Pay(context.Background(), payFor(b, "K-2")); err != nil || p.Status != billpay.Success {
+		t.Errorf("Pay() after Reset() = %+v, %v; want SUCCESS", p, err)
+	}
 }
 
 func fetchOK(g *Gateway, biller, ref string) (billpay.Bill, error) {
@@ -479,6 +486,9 @@ func TestHTTPErrors(t *testing.T) {
 		{"POST", "/v1/payments", pay(func(r *billpay.PayRequest) { r.IdempotencyKey = "K-H2" }), 404, CodeNoBillDue},
 		{"GET", "/v1/payments/none", ``, 404, ""},
 		{"GET", "/v1/nothing", ``, 404, "NOT_FOUND"},
+		{"GET", "/v1/bills/fetch", ``, 405, "METHOD_NOT_ALLOWED"},
+		{"DELETE", "/v1/payments/K-H", ``, 405, "METHOD_NOT_ALLOWED"},
+		{"GET", "/sandbox/reset", ``, 405, "METHOD_NOT_ALLOWED"},
 		{"POST", "/sandbox/faults", `{"pay": "explode"}`, 400, CodeBadRequest},
 		{"POST", "/sandbox/faults", `{"fetch": "down"}`, 200, ""},
 		{"POST", "/v1/bills/fetch", `{"biller_id": "JVVNL", "customer_ref": "210222333444"}`, 503, CodeUnavailable},

@@ -45,14 +45,21 @@ type Error struct {
 	sentinel   error
 }
 
+// Error describes the answer: operation, status, code and the gateway's
+// message.
 func (e *Error) Error() string {
 	msg := e.Message
 	if msg == "" {
 		msg = http.StatusText(e.StatusCode)
 	}
-	return fmt.Sprintf("billpayhttp: %s: HTTP %d %s: %s", e.Op, e.StatusCode, e.Code, msg)
+	code := ""
+	if e.Code != "" {
+		code = " " + e.Code
+	}
+	return fmt.Sprintf("billpayhttp: %s: HTTP %d%s: %s", e.Op, e.StatusCode, code, msg)
 }
 
+// Unwrap returns the billpay sentinel the answer means, or nil.
 func (e *Error) Unwrap() error { return e.sentinel }
 
 // sentinelFor maps an answer to the billpay error callers branch on. The

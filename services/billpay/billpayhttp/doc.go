@@ -23,6 +23,10 @@
 // knows the key's history across power cuts. A retry hidden in here would
 // sit outside that journal, and one that re-sent after an ambiguous failure
 // with a different body (a new fetch) would be refused as a key conflict at
-// best. Bound every call with its context: the client sets no timeout of
+// best. For the same reason the key travels only in the body, never as an
+// Idempotency-Key header: net/http's Transport treats a POST carrying that
+// header as replayable and silently re-sends it when a reused connection
+// fails, which would hide exactly the failure the engine must see. Bound
+// every call with its context: the client sets no timeout of
 // its own, so that the engine's per-call deadline is the only one.
 package billpayhttp

@@ -1,0 +1,10 @@
+// Package imagetest holds the appliance image's end-to-end test: it builds
+// a disk image with the gokrazy builder, boots it in QEMU (UEFI, TCG),
+// waits for the display's first frame marker on the serial console, taps
+// the screen through QMP and checks that the screen changed.
+//
+// The test runs wherever qemu-system-x86_64, OVMF, systemd-boot and
+// mkfs.ext4 are installed; under CI=true their absence is a failure, not a
+// skip. probe/ is the stand-in kiosk the default test boots (fbdev + evdev,
+// the same appliance display path cmd/mitra uses).
+package imagetest

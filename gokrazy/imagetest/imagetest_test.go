@@ -1,0 +1,229 @@
+package imagetest
+
+import (
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mitra-kiosk/mitra/gokrazy"
+	"github.com/mitra-kiosk/mitra/gokrazy/qemu"
+)
+
+// requireTools skips (or, under CI, fails) when the boot test's host tools
+// are missing.
+func requireTools(t *testing.T) {
+	t.Helper()
+	var missing []string
+	for _, bin := range []string{qemu.Binary, "mkfs.ext4"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			missing = append(missing, bin)
+		}
+	}
+	for _, f := range []string{qemu.DefaultOVMFCode, qemu.DefaultOVMFVars, gokrazy.DefaultSystemdBoot} {
+		if _, err := os.Stat(f); err != nil {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	msg := "missing " + strings.Join(missing, ", ") + " (apt-get install qemu-system-x86 ovmf systemd-boot-efi e2fsprogs)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+func moduleDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// buildImage builds the image of an instance file into dir.
+func buildImage(t *testing.T, ctx context.Context, instanceFile, out string) *gokrazy.Result {
+	t.Helper()
+	mod := moduleDir(t)
+	in, err := gokrazy.LoadInstance(filepath.Join(mod, instanceFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	epoch, err := gokrazy.SourceDateEpoch(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	res, err := gokrazy.Build(ctx, gokrazy.Options{Arch: "amd64", Instance: in, ModuleDir: mod, Output: out, Epoch: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("built %s in %v: root SquashFS %d bytes, sha256 %s", out, time.Since(begin).Round(time.Millisecond), res.RootBytes, res.SHA256)
+	return res
+}
+
+// bootAndTap boots image, waits for firstFrame, taps the middle of the
+// screen and checks the screen changed around the tap.
+func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, touchAck string) {
+	t.Helper()
+	dir := t.TempDir()
+	vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: dir, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if t.Failed() {
+			t.Logf("serial console:\n%s", tail(vm.SerialLog(), 60))
+		}
+		vm.Kill()
+	}()
+	kernel, _, err := vm.WaitSerial(ctx, "Run /gokrazy/init as init process")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("boot to kernel ready (init started): %v", kernel.Round(10*time.Millisecond))
+	frame, line, err := vm.WaitSerial(ctx, firstFrame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("boot to first frame: %v (%s)", frame.Round(10*time.Millisecond), line)
+	if touchReady != "" {
+		if _, _, err := vm.WaitSerial(ctx, touchReady); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	before := filepath.Join(dir, "before.png")
+	if err := vm.Screendump(before); err != nil {
+		t.Fatal(err)
+	}
+	a := readPNG(t, before)
+	w, h := a.Bounds().Dx(), a.Bounds().Dy()
+	if w < 640 || h < 400 {
+		t.Fatalf("screendump is %dx%d, want at least 640x400 (is efifb up?)", w, h)
+	}
+	if uniform(a) {
+		t.Fatalf("screen is a single colour before the tap: nothing was drawn")
+	}
+	x, y := w/2, h/2
+	if err := vm.Tap(x, y, w, h); err != nil {
+		t.Fatal(err)
+	}
+	if touchAck != "" {
+		if _, line, err := vm.WaitSerial(ctx, touchAck); err != nil {
+			t.Fatal(err)
+		} else {
+			t.Logf("tap acknowledged: %s", line)
+		}
+	}
+	// The kiosk redraws asynchronously; poll screendumps until it did.
+	var changed int
+	for i := 0; i < 50; i++ {
+		after := filepath.Join(dir, "after.png")
+		if err := vm.Screendump(after); err != nil {
+			t.Fatal(err)
+		}
+		changed = diff(a, readPNG(t, after))
+		if changed > 0 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if changed == 0 {
+		t.Fatalf("screen unchanged after a tap at (%d,%d)", x, y)
+	}
+	t.Logf("tap at (%d,%d) changed %d pixels", x, y, changed)
+	if err := vm.Quit(); err != nil {
+		t.Logf("quit: %v", err)
+	}
+}
+
+// TestProbeImageBoots boots an image whose kiosk is the probe: fbdev
+// first frame, evdev touch from QEMU's virtio tablet.
+func TestProbeImageBoots(t *testing.T) {
+	requireTools(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	img := filepath.Join(t.TempDir(), "probe.img")
+	buildImage(t, ctx, "gokrazy/imagetest/instance.toml", img)
+	bootAndTap(t, ctx, img, "MITRA-PROBE: first frame", "MITRA-PROBE: evdev: ", "MITRA-PROBE: touch")
+}
+
+// TestKioskImageBoots boots the real kiosk image (gokrazy/instance.toml)
+// and waits for cmd/mitra's "MITRA: first frame" marker. It runs when
+// MITRA_KIOSK_IMAGE_TEST=1 (or under CI), as it needs cmd/mitra's fbdev
+// display wiring.
+func TestKioskImageBoots(t *testing.T) {
+	if os.Getenv("MITRA_KIOSK_IMAGE_TEST") != "1" {
+		t.Skip("set MITRA_KIOSK_IMAGE_TEST=1 to boot the kiosk image")
+	}
+	requireTools(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	img := filepath.Join(t.TempDir(), "mitra-amd64.img")
+	buildImage(t, ctx, "gokrazy/instance.toml", img)
+	bootAndTap(t, ctx, img, "MITRA: first frame", "", "")
+}
+
+func readPNG(t *testing.T, file string) image.Image {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return img
+}
+
+func uniform(img image.Image) bool {
+	b := img.Bounds()
+	r0, g0, b0, _ := img.At(b.Min.X, b.Min.Y).RGBA()
+	for y := b.Min.Y; y < b.Max.Y; y += 4 {
+		for x := b.Min.X; x < b.Max.X; x += 4 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r != r0 || g != g0 || bl != b0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// diff counts pixels that differ between two screendumps of the same size.
+func diff(a, b image.Image) int {
+	if a.Bounds() != b.Bounds() {
+		return a.Bounds().Dx() * a.Bounds().Dy()
+	}
+	n := 0
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func tail(s string, lines int) string {
+	l := strings.Split(s, "\n")
+	if len(l) > lines {
+		l = l[len(l)-lines:]
+	}
+	return strings.Join(l, "\n")
+}
