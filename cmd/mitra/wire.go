@@ -94,7 +94,7 @@ func gateway(ctx context.Context, cfg config.Config, state string, logger *log.L
 	if err != nil {
 		return nil, fmt.Errorf("sandbox gateway: %w (run from the repository, or set gateway.sandbox_data)", err)
 	}
-	if rep := g.LoadReport(); rep != "" {
+	if rep := g.LoadReport; rep != "" {
 		logger.Printf("sandbox ledger: %s", rep)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
