@@ -134,9 +134,28 @@ func New(cfg Config) (*Engine, error) {
 		j.Close()
 		return nil, err
 	}
+	// Closed segments whose transactions are all final move to the
+	// archive, so the next start-up replays only recent history.
+	if n, err := j.Archive(e.segmentDone); err != nil {
+		cfg.Log.Printf("journal archive: %v", err)
+	} else if n > 0 {
+		cfg.Log.Printf("journal: archived %d finished segment(s)", n)
+	}
 	e.done.Add(1)
 	go e.resolveLoop()
 	return e, nil
+}
+
+// segmentDone reports whether every transaction with a record in rs is final.
+func (e *Engine) segmentDone(rs []journal.Record) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, r := range rs {
+		if t := e.txns[r.Txn]; r.Txn != "" && (t == nil || t.Final == "") {
+			return false
+		}
+	}
+	return true
 }
 
 // Journal exposes the journal for the crash tests' hooks.
