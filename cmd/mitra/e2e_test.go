@@ -300,7 +300,7 @@ func TestCancelReturnsEscrowedNote(t *testing.T) {
 	k.press("Pay by cash")
 	k.screen("cash")
 	k.note(2000) // more than due: held in escrow for the citizen's choice
-	k.waitFor("overpay", func(s ui.State) bool { return s.TxnState == string(engine.PhaseOverpay) })
+	k.waitFor("overpay choice on screen", func(s ui.State) bool { return containsLabel(s, "Return note") })
 	k.press("Cancel")
 	k.screen("cancelled")
 	if ps := k.payments(); len(ps) != 0 {
@@ -352,12 +352,14 @@ func TestOverpayKeepExcessAsCredit(t *testing.T) {
 	k.screen("cash")
 	k.note(500)
 	k.note(500) // ₹1,000 for ₹880
-	k.waitFor("overpay", func(s ui.State) bool { return s.TxnState == string(engine.PhaseOverpay) })
+	k.waitFor("overpay choice on screen", func(s ui.State) bool { return containsLabel(s, "Return note") })
 	k.press("Return note")
-	k.waitFor("note returned", func(s ui.State) bool { return s.TxnState == string(engine.PhaseInserting) })
+	k.waitFor("note returned", func(s ui.State) bool {
+		return s.TxnState == string(engine.PhaseInserting) && !containsLabel(s, "Return note")
+	})
 	k.note(200)
 	k.note(200) // ₹900 for ₹880
-	k.waitFor("overpay again", func(s ui.State) bool { return s.TxnState == string(engine.PhaseOverpay) })
+	k.waitFor("overpay choice again", func(s ui.State) bool { return containsLabel(s, "Keep ₹20 as credit slip") })
 	k.press("Keep ₹20 as credit slip")
 	k.screen("done")
 	if ps := k.payments(); len(ps) != 1 || ps[0].Amount != money.Rupees(875) {
@@ -458,7 +460,7 @@ func TestGatewayDownAtPaymentGivesAcknowledgement(t *testing.T) {
 		k.note(n)
 	}
 	k.note(20) // ₹620 for ₹615
-	k.waitFor("overpay", func(s ui.State) bool { return s.TxnState == string(engine.PhaseOverpay) })
+	k.waitFor("overpay choice on screen", func(s ui.State) bool { return containsLabel(s, "Keep ₹5 as credit slip") })
 	k.press("Keep ₹5 as credit slip")
 	st := k.screen("acknowledged")
 	if ps := k.payments(); len(ps) != 0 {
