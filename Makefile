@@ -16,7 +16,7 @@ GOFLAGS_APP := CGO_ENABLED=0
 
 STATE ?= $(CURDIR)/state
 CONFIG ?=
-APT_TEST := xvfb x11-apps zbar-tools imagemagick fonts-noto-core qemu-system-x86 ovmf systemd-boot-efi e2fsprogs
+APT_TEST := xvfb zbar-tools qemu-system-x86 ovmf systemd-boot-efi e2fsprogs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help run run-headless test bench crashtest build gateway toolchain modules apt-test clean fmt
