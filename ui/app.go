@@ -73,6 +73,9 @@ type app struct {
 	tiles     []tileRef
 	labels    []string
 	shownLang i18n.Lang
+	// shownScreen is the screen whose tiles are registered: /state reports
+	// it, so a client never sees a new screen name with the old buttons.
+	shownScreen string
 }
 
 // Run shows the kiosk UI on opts.Screen until ctx ends. Fyne allows one app

@@ -196,7 +196,7 @@ func (a *app) state() State {
 	snap := a.k.Snapshot()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return State{Screen: a.screen, Lang: string(a.shownLang), SessionID: snap.SessionID, TxnID: snap.TxnID,
+	return State{Screen: a.shownScreen, Lang: string(a.shownLang), SessionID: snap.SessionID, TxnID: snap.TxnID,
 		TxnState: snap.TxnState, Message: a.message, Labels: append([]string(nil), a.labels...), Frames: a.d.frameCount()}
 }
 

@@ -108,7 +108,7 @@ func (a *app) register(content, overlay fyne.CanvasObject) {
 	}
 	walk(root, 0, 0)
 	a.mu.Lock()
-	a.tiles, a.labels, a.shownLang = refs, labels, a.lang
+	a.tiles, a.labels, a.shownLang, a.shownScreen = refs, labels, a.lang, a.screen
 	a.mu.Unlock()
 }
 
