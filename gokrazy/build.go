@@ -15,8 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/diskfs/go-diskfs/backend/file"
 )
 
 // Kernel and boot loader sources.
@@ -197,32 +195,12 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("gokrazy: build: %w", err)
 	}
 	tmp := o.Output + ".tmp"
-	os.Remove(tmp)
-	disk, err := file.CreateFromPath(tmp, in.SizeBytes)
+	rootBytes, err := writeDisk(tmp, in.SizeBytes, layout, boot, root, epoch, logf)
 	if err != nil {
-		return nil, fmt.Errorf("gokrazy: build: create %s: %w", tmp, err)
+		os.Remove(tmp)
+		return nil, err
 	}
 	defer os.Remove(tmp)
-	defer disk.Close()
-	w, err := disk.Writable()
-	if err != nil {
-		return nil, fmt.Errorf("gokrazy: build: %w", err)
-	}
-	if err := layout.WritePartitionTable(w); err != nil {
-		return nil, err
-	}
-	logf("boot FAT at LBA %d", layout.Boot.FirstLBA)
-	if err := writeFAT(disk, layout.Boot.Offset(), layout.Boot.Size(), boot, epoch); err != nil {
-		return nil, err
-	}
-	logf("root SquashFS at LBA %d", layout.RootA.FirstLBA)
-	used, err := writeSquashFS(w, layout.RootA.Offset(), layout.RootA.Size(), root, epoch)
-	if err != nil {
-		return nil, err
-	}
-	if err := disk.Close(); err != nil {
-		return nil, fmt.Errorf("gokrazy: build: close: %w", err)
-	}
 	logf("/perm ext4 at LBA %d", layout.Perm.FirstLBA)
 	if err := writeExt4(ctx, tmp, layout.Perm.Offset(), layout.Perm.Size(), perm, PartitionGUIDString(layout.PartUUID, 4), epoch); err != nil {
 		return nil, err
@@ -234,7 +212,37 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err := os.Rename(tmp, o.Output); err != nil {
 		return nil, fmt.Errorf("gokrazy: build: %w", err)
 	}
-	return &Result{Layout: layout, Cmdline: cmdline, RootBytes: used, KernelModule: kernel, SHA256: sum}, nil
+	return &Result{Layout: layout, Cmdline: cmdline, RootBytes: rootBytes, KernelModule: kernel, SHA256: sum}, nil
+}
+
+// writeDisk creates the sparse image file with the partition table, the
+// boot FAT and root A, and returns the SquashFS size. Root B stays zero, as
+// gok leaves it.
+func writeDisk(file string, size int64, layout Layout, boot, root *tree, epoch int64, logf func(string, ...any)) (int64, error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return 0, fmt.Errorf("gokrazy: build: %w", err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		return 0, fmt.Errorf("gokrazy: build: %w", err)
+	}
+	if err := layout.WritePartitionTable(f); err != nil {
+		return 0, err
+	}
+	logf("boot FAT16 at LBA %d", layout.Boot.FirstLBA)
+	if err := writeFAT(f, layout.Boot.Offset(), layout.Boot.Size(), boot, epoch, layout.PartUUID); err != nil {
+		return 0, err
+	}
+	logf("root SquashFS at LBA %d", layout.RootA.FirstLBA)
+	used, err := writeSquashFS(f, layout.RootA.Offset(), layout.RootA.Size(), root, epoch)
+	if err != nil {
+		return 0, err
+	}
+	if err := f.Close(); err != nil {
+		return 0, fmt.Errorf("gokrazy: build: close: %w", err)
+	}
+	return used, nil
 }
 
 // addBootFiles fills the boot partition: the kernel, systemd-boot as the
@@ -248,15 +256,6 @@ func addBootFiles(t *tree, kernelDir, systemdBoot, cmdline string) error {
 		return err
 	}
 	if err := t.file("/cmdline.txt", 0o444, []byte(cmdline)); err != nil {
-		return err
-	}
-	// config.txt is the Raspberry Pi firmware's; gokrazy writes the kernel
-	// package's copy on every architecture.
-	cfg, err := os.ReadFile(filepath.Join(kernelDir, "config.txt"))
-	if err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("gokrazy: boot: %w", err)
-	}
-	if err := t.file("/config.txt", 0o444, cfg); err != nil {
 		return err
 	}
 	// No loader.conf: systemd-boot then boots the only entry with timeout 0.

@@ -63,24 +63,33 @@ type app struct {
 	pay      engine.CashPayment
 	paySt    engine.PaymentState
 	notice   []string // modal notice lines; empty = none
-	idleWarn int      // seconds left in the idle warning; 0 = none
-	gen      int      // bumps on every navigation, so stale async results are dropped
-	lastUse  time.Time
+	// recovered are the start-up outcomes still to be acknowledged by the
+	// first citizen; shown in the current language, so kept as outcomes.
+	recovered []engine.Outcome
+	payWaits  int // expectPay calls not yet answered by a settled payment state
+	idleWarn  int // seconds left in the idle warning; 0 = none
+	gen       int // bumps on every navigation, so stale async results are dropped
+	renders   int // bumps on every render, so do knows whether to repaint
+	lastUse   time.Time
+	cur       string // the screen shown (loop only; published as screen)
+	msg       []any  // the message under the keypad: catalogue key, args (loop only)
 
+	// Published by register after every render, for the automation
+	// endpoint, so that a reader sees a screen id and its labels together.
 	mu        sync.Mutex
 	screen    string
-	message   string
+	shownMsg  string
 	tiles     []tileRef
 	labels    []string
 	shownLang i18n.Lang
-	// shownScreen is the screen whose tiles are registered: /state reports
-	// it, so a client never sees a new screen name with the old buttons.
-	shownScreen string
 }
 
 // Run shows the kiosk UI on opts.Screen until ctx ends. Fyne allows one app
 // per process, so Run is called once.
-func Run(ctx context.Context, opts Options) error {
+func Run(ctx context.Context, opts Options) error { return run(ctx, opts, nil) }
+
+// run is Run with a hook that sees the app before it starts (for tests).
+func run(ctx context.Context, opts Options, hook func(*app)) error {
 	if opts.Kiosk == nil || opts.Screen == nil {
 		return errors.New("ui: Kiosk and Screen are required")
 	}
@@ -106,18 +115,20 @@ func Run(ctx context.Context, opts Options) error {
 	if l := os.Getenv("LANG"); l == "" || l == "C" || l == "POSIX" || strings.HasPrefix(l, "C.") {
 		os.Setenv("LANG", "en_IN.UTF-8")
 	}
+	if hook != nil {
+		hook(a)
+	}
 	fa := fyneapp.NewWithID("in.gov.rajasthan.emitra.kiosk")
 	fyneapp.SetDriverDetails(fa, a.d)
 	// SetDriverDetails resets the theme; ours goes after it.
 	fa.Settings().SetTheme(kt.Kiosk{})
 	a.win = fa.NewWindow("Mitra")
 	a.win.SetPadded(false)
-	if rec := a.k.Recovered(); len(rec) > 0 {
-		a.notice = []string{a.t("recovered.title")}
-		for _, o := range rec {
-			a.notice = append(a.notice, o.Summary)
-		}
-	}
+	// No widget ever has focus, so every key event reaches this handler;
+	// it is how the automation endpoint's barriers are seen.
+	a.win.Canvas().SetOnTypedKey(a.d.typedKey)
+	a.d.presentErr = func(err error) { opts.Log.Printf("present: %v", err) }
+	a.recovered = a.k.Recovered()
 	a.show("home")
 
 	if opts.AutomationAddr != "" {
@@ -177,20 +188,30 @@ func abs(f float32) float32 {
 	return f
 }
 
-// do runs f on the Fyne loop and then forces a repaint, which the embedded
-// driver does not do after fyne.Do.
+// do runs f on the Fyne loop from another goroutine and, when f changed
+// the screen, forces a repaint, which the embedded driver does not do after
+// fyne.Do. The repaint is queued from the loop itself, after f, so it can
+// never overtake f.
 func (a *app) do(f func()) {
-	fyne.Do(f)
-	a.d.repaint()
+	fyne.Do(func() {
+		before := a.renders
+		f()
+		if a.renders != before {
+			a.d.repaint()
+		}
+	})
 }
 
 // async runs work off the loop and applies its result on the loop, unless
-// the citizen navigated away meanwhile.
+// the citizen navigated away meanwhile. The automation endpoint waits for
+// outstanding work before it answers.
 func (a *app) async(work func() func()) {
 	gen := a.gen
+	a.d.begin()
 	go func() {
 		apply := work()
 		a.do(func() {
+			defer a.d.end()
 			if gen == a.gen {
 				apply()
 			}
@@ -198,21 +219,63 @@ func (a *app) async(work func() func()) {
 	}()
 }
 
+// payTimeout bounds how long the automation endpoint waits for the engine
+// to answer a payment action.
+const payTimeout = 10 * time.Second
+
+// expectPay marks that an action on the payment (a note, Cancel, an overpay
+// decision) will be answered by a state change; the automation endpoint
+// waits for it. Called on the loop.
+func (a *app) expectPay() {
+	a.payWaits++
+	a.d.begin()
+	p := a.pay
+	time.AfterFunc(payTimeout, func() {
+		a.do(func() {
+			if a.pay == p && a.payWaits > 0 {
+				a.opts.Log.Printf("payment did not answer within %v", payTimeout)
+				a.releasePay()
+			}
+		})
+	})
+}
+
+// releasePay answers every outstanding expectPay.
+func (a *app) releasePay() {
+	for ; a.payWaits > 0; a.payWaits-- {
+		a.d.end()
+	}
+}
+
+// offLoop runs a call into the engine on its own goroutine: the engine
+// calls OnChange callbacks, which hop onto the loop, from its goroutines,
+// so the loop must never wait for the engine.
+func offLoop(f func()) { go f() }
+
 func (a *app) t(key string, args ...any) string { return i18n.T(a.lang, key, args...) }
 
 // show navigates to a screen.
 func (a *app) show(screen string) {
 	a.gen++
-	a.mu.Lock()
-	a.screen, a.message = screen, ""
-	a.mu.Unlock()
+	a.cur, a.msg = screen, nil
 	a.render()
 }
 
-func (a *app) setMessage(m string) {
-	a.mu.Lock()
-	a.message = m
-	a.mu.Unlock()
+// setMessage sets the message under the keypad as a catalogue key, so a
+// language switch translates it too; "" clears it.
+func (a *app) setMessage(key string, args ...any) {
+	a.msg = nil
+	if key != "" {
+		a.msg = append([]any{key}, args...)
+	}
+}
+
+// message is the current message in the current language.
+func (a *app) message() string {
+	if len(a.msg) == 0 {
+		return ""
+	}
+	return a.t(a.msg[0].(string), a.msg[1:]...)
 }
 
 // goHome ends the session: nothing of this citizen stays in the UI.
@@ -220,6 +283,7 @@ func (a *app) goHome() {
 	a.k.EndSession()
 	a.category, a.billers, a.biller, a.ref, a.busy = "", nil, billpay.Biller{}, "", false
 	a.bill, a.pay, a.paySt, a.idleWarn = billpay.Bill{}, nil, engine.PaymentState{}, 0
+	a.releasePay()
 	a.show("home")
 }
 
@@ -245,10 +309,7 @@ func (a *app) idleLoop(ctx context.Context) {
 		case <-tick.C:
 		}
 		a.do(func() {
-			a.mu.Lock()
-			screen := a.screen
-			a.mu.Unlock()
-			if screen == "home" {
+			if a.cur == "home" {
 				return
 			}
 			if a.pay != nil && !a.paySt.Phase.Final() && a.paySt.Phase != engine.PhaseInserting && a.paySt.Phase != engine.PhaseOverpay {
@@ -267,7 +328,7 @@ func (a *app) idleLoop(ctx context.Context) {
 			default:
 				a.idleWarn = 0
 				if a.pay != nil && !a.paySt.Phase.Final() {
-					a.pay.Cancel()
+					offLoop(a.pay.Cancel)
 					return
 				}
 				a.goHome()
@@ -276,18 +337,20 @@ func (a *app) idleLoop(ctx context.Context) {
 	}
 }
 
-// errMessage maps a back-end error to the citizen's message.
-func (a *app) errMessage(err error) string {
-	n := a.refDigits()
+// errMessage maps a back-end error to the citizen's message (a catalogue
+// key and its arguments). Anything unexpected is reported as the service
+// being unreachable: the citizen can only retry later, and nothing was
+// charged before a bill was shown.
+func (a *app) errMessage(err error) []any {
 	switch {
 	case errors.Is(err, billpay.ErrInvalidRef):
-		return a.t("err.invalid_ref", n)
+		return []any{"err.invalid_ref", a.refDigits()}
 	case errors.Is(err, billpay.ErrNoBill):
-		return a.t("err.no_bill")
+		return []any{"err.no_bill"}
 	case errors.Is(err, billpay.ErrUnknownBiller):
-		return a.t("err.unknown_biller")
+		return []any{"err.unknown_biller"}
 	}
-	return a.t("err.gateway_down")
+	return []any{"err.gateway_down"}
 }
 
 // refDigits is the length the biller's pattern asks for ("^[0-9]{12}$").

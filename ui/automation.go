@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,10 +131,28 @@ func (a *app) automationHandler(token string) http.Handler {
 			http.Error(w, "this kiosk has a real note acceptor", http.StatusNotFound)
 			return
 		}
+		if !slices.Contains(a.k.SimNoteValues(), v) {
+			http.Error(w, fmt.Sprintf("the simulated acceptor takes %v, not %s", a.k.SimNoteValues(), money.Format(v)), http.StatusBadRequest)
+			return
+		}
+		// Wait for the engine's answer like a tap on the sim panel does.
+		var waiting bool
+		fyne.DoAndWait(func() {
+			waiting = a.pay != nil && a.paySt.Phase == engine.PhaseInserting
+			if waiting {
+				a.expectPay()
+			}
+		})
+		if !waiting {
+			http.Error(w, "no payment is waiting for notes (open the cash screen first)", http.StatusConflict)
+			return
+		}
 		if err := a.k.SimInsertNote(v); err != nil {
+			fyne.DoAndWait(a.releasePay)
 			http.Error(w, err.Error(), http.StatusConflict)
 			return
 		}
+		a.d.settle(settleTimeout)
 		writeJSON(w, http.StatusOK, a.state())
 	})
 	mux.HandleFunc("POST /sim/fault", func(w http.ResponseWriter, r *http.Request) {
@@ -180,24 +199,24 @@ func (a *app) find(label string) (tileRef, bool) {
 	return tileRef{}, false
 }
 
-// tapAndWait taps through the input queue and returns once the frames of
-// the touch down and up were rendered, so the caller's next /state sees
-// the result of the tap.
+// settleTimeout bounds how long a request waits for the UI to settle: a
+// bill fetch may take the gateway's whole timeout.
+const settleTimeout = 30 * time.Second
+
+// tapAndWait taps through the input queue and returns once the tap, any
+// work it started (a bill fetch, a payment action) and the resulting frame
+// are done, so the caller's next /state sees the result of the tap.
 func (a *app) tapAndWait(x, y float32) {
-	n := a.d.frameCount()
 	a.d.tap(x, y)
-	// Both the down and the up event render a frame; then anything the tap
-	// queued with fyne.Do has run once an empty function has.
-	a.d.waitFrame(n + 1) // frames > n+1: the down and the up frame
-	fyne.DoAndWait(func() {})
+	a.d.settle(settleTimeout)
 }
 
 func (a *app) state() State {
 	snap := a.k.Snapshot()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return State{Screen: a.shownScreen, Lang: string(a.shownLang), SessionID: snap.SessionID, TxnID: snap.TxnID,
-		TxnState: snap.TxnState, Message: a.message, Labels: append([]string(nil), a.labels...), Frames: a.d.frameCount()}
+	return State{Screen: a.screen, Lang: string(a.shownLang), SessionID: snap.SessionID, TxnID: snap.TxnID,
+		TxnState: snap.TxnState, Message: a.shownMsg, Labels: append([]string(nil), a.labels...), Frames: a.d.frameCount()}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

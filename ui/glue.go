@@ -1,23 +1,30 @@
 package ui
 
 import (
+	"bytes"
 	"image"
 	"image/draw"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/embedded"
 )
 
-// Screen is where frames go; drivers/display backends satisfy it.
+// Screen is where frames go; drivers/display backends satisfy it (the ui
+// package does not import drivers/, so it names the method set it needs).
 type Screen interface {
+	// Size is the screen size in pixels.
 	Size() image.Point
+	// Present shows frame; only the pixels inside dirty changed since the
+	// previous call. frame belongs to the caller after Present returns.
 	Present(frame *image.RGBA, dirty image.Rectangle) error
 }
 
 // InputKind says what an InputEvent is.
 type InputKind int
 
+// Input event kinds, mirroring drivers/display.
 const (
 	TouchDown InputKind = iota + 1
 	TouchMove
@@ -29,20 +36,31 @@ const (
 type InputEvent struct {
 	Kind InputKind
 	X, Y float32
-	Key  string
+	Key  string // for KeyDown: a Fyne key name ("Return", "Escape")
 }
+
+// syncKey is the key name of the barrier events the automation endpoint
+// queues behind its own events: the driver processes its queue in order
+// and renders after every key event, so once a barrier was rendered every
+// event queued before it was handled and painted.
+const syncKey fyne.KeyName = "mitra.sync"
 
 // driver implements embedded.Driver over a Screen.
 type driver struct {
 	screen Screen
 	queue  chan embedded.Event
-	frame  *image.RGBA
 
-	mu      sync.Mutex
-	frames  uint64
-	cond    *sync.Cond
-	last    *image.RGBA // copy of the last presented frame, for /screen.png
-	onFirst func()
+	mu         sync.Mutex
+	cond       *sync.Cond
+	frame      *image.RGBA // the last presented frame, also served as /screen.png
+	frames     uint64      // frames rendered
+	syncSent   uint64      // barriers queued
+	syncSeen   uint64      // barriers handled by the loop (loop goroutine only writes)
+	syncDone   uint64      // barriers whose frame was rendered
+	lastDirt   image.Rectangle
+	busy       int // outstanding async work (begin/end)
+	onFirst    func()
+	presentErr func(error)
 }
 
 func newDriver(s Screen) *driver {
@@ -51,41 +69,89 @@ func newDriver(s Screen) *driver {
 	return d
 }
 
-// Render implements embedded.Driver. Fyne hands an *image.NRGBA whose
-// pixels are opaque (the background is painted first), so its bytes are the
-// RGBA bytes and can be copied without the per-pixel conversion image/draw
-// would do.
+// Render implements embedded.Driver. It converts Fyne's frame into the
+// retained *image.RGBA and presents only the rectangle that changed:
+// Fyne repaints the whole window for every event, but most events (a tap
+// on a key, a counter ticking up) change a small part of it, and the X11
+// and framebuffer backends pay per presented pixel.
 func (d *driver) Render(img image.Image) {
 	b := img.Bounds()
-	if d.frame == nil || d.frame.Bounds() != b {
+	d.mu.Lock()
+	first := d.frame == nil
+	if first || d.frame.Bounds() != b {
 		d.frame = image.NewRGBA(b)
+		first = true
 	}
-	if n, ok := img.(*image.NRGBA); ok && n.Stride == d.frame.Stride {
-		copy(d.frame.Pix, n.Pix)
-		for i := 3; i < len(d.frame.Pix); i += 4 {
-			if a := d.frame.Pix[i]; a != 0xFF {
-				// Rare: premultiply a translucent pixel.
-				for c := i - 3; c < i; c++ {
-					d.frame.Pix[c] = uint8(uint16(d.frame.Pix[c]) * uint16(a) / 255)
-				}
-			}
-		}
+	var dirty image.Rectangle
+	if n, ok := img.(*image.NRGBA); ok {
+		dirty = convertNRGBA(d.frame, n)
 	} else {
 		draw.Draw(d.frame, b, img, b.Min, draw.Src)
+		dirty = b
 	}
-	d.screen.Present(d.frame, image.Rectangle{})
-	d.mu.Lock()
-	if d.last == nil || d.last.Bounds() != b {
-		d.last = image.NewRGBA(b)
+	if first {
+		dirty = b
 	}
-	copy(d.last.Pix, d.frame.Pix)
 	d.frames++
-	first := d.frames == 1
+	d.syncDone = d.syncSeen
+	d.lastDirt = dirty
+	frame := d.frame
 	d.cond.Broadcast()
 	d.mu.Unlock()
+	// Present outside the lock: a slow X server must not block /screen.png
+	// readers. Only the loop goroutine writes frame, so it is stable here.
+	if !dirty.Empty() {
+		if err := d.screen.Present(frame, dirty); err != nil && d.presentErr != nil {
+			d.presentErr(err)
+		}
+	}
 	if first && d.onFirst != nil {
 		d.onFirst()
 	}
+}
+
+// convertNRGBA copies src into dst (same bounds) and returns the bounding
+// box of the pixels that changed. Fyne's Capture paints over an opaque
+// background, so its non-premultiplied bytes are already the premultiplied
+// ones; a row is compared with bytes.Equal (vectorised) before anything is
+// copied, and only translucent pixels (none in practice) are premultiplied.
+func convertNRGBA(dst *image.RGBA, src *image.NRGBA) image.Rectangle {
+	b := dst.Bounds()
+	w := b.Dx() * 4
+	minX, maxX, minY, maxY := w, -1, -1, -1
+	for y := 0; y < b.Dy(); y++ {
+		s := src.Pix[y*src.Stride : y*src.Stride+w]
+		t := dst.Pix[y*dst.Stride : y*dst.Stride+w]
+		if bytes.Equal(s, t) {
+			continue
+		}
+		lo := 0
+		for lo+8 <= w && bytes.Equal(s[lo:lo+8], t[lo:lo+8]) {
+			lo += 8
+		}
+		hi := w
+		for hi-8 >= lo && bytes.Equal(s[hi-8:hi], t[hi-8:hi]) {
+			hi -= 8
+		}
+		lo, hi = lo&^3, (hi+3)&^3
+		copy(t[lo:hi], s[lo:hi])
+		for i := lo + 3; i < hi; i += 4 {
+			if a := t[i]; a != 0xFF {
+				t[i-3] = uint8(uint16(t[i-3]) * uint16(a) / 255)
+				t[i-2] = uint8(uint16(t[i-2]) * uint16(a) / 255)
+				t[i-1] = uint8(uint16(t[i-1]) * uint16(a) / 255)
+			}
+		}
+		if minY < 0 {
+			minY = y
+		}
+		maxY = y
+		minX, maxX = min(minX, lo), max(maxX, hi)
+	}
+	if minY < 0 {
+		return image.Rectangle{}
+	}
+	return image.Rect(b.Min.X+minX/4, b.Min.Y+minY, b.Min.X+maxX/4, b.Min.Y+maxY+1)
 }
 
 // Run implements embedded.Driver: the event loop runs on the caller.
@@ -107,33 +173,106 @@ func (d *driver) frameCount() uint64 {
 	return d.frames
 }
 
-// waitFrame blocks until more than n frames were rendered.
-func (d *driver) waitFrame(n uint64) {
-	d.mu.Lock()
-	for d.frames <= n {
-		d.cond.Wait()
-	}
-	d.mu.Unlock()
-}
-
-// snapshot copies the last frame.
+// snapshot copies the last frame; nil before the first.
 func (d *driver) snapshot() *image.RGBA {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.last == nil {
+	if d.frame == nil {
 		return nil
 	}
-	c := image.NewRGBA(d.last.Bounds())
-	copy(c.Pix, d.last.Pix)
+	c := image.NewRGBA(d.frame.Bounds())
+	copy(c.Pix, d.frame.Pix)
 	return c
 }
 
-// repaint asks the driver for a frame: the embedded driver renders after
-// every key event, and an unnamed key reaches no widget (no widget has
-// focus on a kiosk screen). This is the workaround for fyne.Do not
-// repainting.
+// repaint asks the driver for a frame. Fyne v2.7.3's embedded driver does
+// not repaint after fyne.Do (objects are never registered with a canvas),
+// but it renders after every key event, and a key with no name reaches no
+// widget (nothing has focus on a kiosk screen). It is sent without
+// blocking from the loop goroutine: when the queue is full, the queued
+// events render anyway.
 func (d *driver) repaint() {
-	d.queue <- &embedded.KeyEvent{Name: "", Direction: embedded.KeyPressed}
+	select {
+	case d.queue <- &embedded.KeyEvent{Name: "", Direction: embedded.KeyPressed}:
+	default:
+	}
+}
+
+// typedKey is the canvas's key handler: it counts barriers.
+func (d *driver) typedKey(e *fyne.KeyEvent) {
+	if e.Name == syncKey {
+		d.mu.Lock()
+		d.syncSeen++
+		d.mu.Unlock()
+	}
+}
+
+// barrier queues a sync event behind everything queued so far and waits
+// until the frame rendered after it was presented, or until the deadline.
+// It reports whether the barrier was reached.
+func (d *driver) barrier(deadline time.Time) bool {
+	d.mu.Lock()
+	d.syncSent++
+	want := d.syncSent
+	d.mu.Unlock()
+	d.queue <- &embedded.KeyEvent{Name: syncKey, Direction: embedded.KeyPressed}
+	return d.waitFor(deadline, func() bool { return d.syncDone >= want })
+}
+
+// waitFor waits under d.mu until cond holds or deadline passes.
+func (d *driver) waitFor(deadline time.Time, cond func() bool) bool {
+	stop := time.AfterFunc(time.Until(deadline), func() {
+		d.mu.Lock()
+		d.cond.Broadcast()
+		d.mu.Unlock()
+	})
+	defer stop.Stop()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for !cond() {
+		if !time.Now().Before(deadline) {
+			return false
+		}
+		d.cond.Wait()
+	}
+	return true
+}
+
+// begin counts one piece of outstanding work the automation endpoint must
+// wait for; end finishes it.
+func (d *driver) begin() {
+	d.mu.Lock()
+	d.busy++
+	d.mu.Unlock()
+}
+
+func (d *driver) end() {
+	d.mu.Lock()
+	d.busy--
+	d.cond.Broadcast()
+	d.mu.Unlock()
+}
+
+// settle waits until no work is outstanding and every event queued so far
+// was handled and its frame presented, or until timeout. It reports
+// whether the UI settled.
+func (d *driver) settle(timeout time.Duration) bool {
+
+	deadline := time.Now().Add(timeout)
+	for {
+		if !d.waitFor(deadline, func() bool { return d.busy == 0 }) {
+			return false
+		}
+		if !d.barrier(deadline) {
+			return false
+		}
+		d.mu.Lock()
+		idle := d.busy == 0
+		d.mu.Unlock()
+		if idle {
+			return true
+		}
+	}
 }
 
 // tap injects a touch down and up at (x, y) through the same queue the

@@ -9,6 +9,25 @@ import (
 // timeAfter is a seam for tests.
 var timeAfter = time.After
 
+// Page geometry in pixels at scale 1 (the 1280×800 panel).
+const (
+	topBar    = 120 // brand, title, step and the language switch
+	bottomBar = 88  // Back and Cancel
+	pagePad   = 16
+)
+
+// belowTop gives its objects the area under the top bar.
+type belowTop struct{ top float32 }
+
+func (l *belowTop) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, l.top))
+		o.Resize(fyne.NewSize(s.Width, s.Height-l.top))
+	}
+}
+
+func (l *belowTop) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, l.top) }
+
 // pageLayout stacks three objects: a top bar of fixed height, a body that
 // takes the rest, and a bottom bar of fixed height, inside a padding.
 type pageLayout struct{ top, bottom, pad float32 }

@@ -28,9 +28,8 @@ type tileRef struct {
 // every screen a pure function of the state, which is what makes a language
 // switch "keep the place" for free.
 func (a *app) render() {
-	a.mu.Lock()
-	screen := a.screen
-	a.mu.Unlock()
+	a.renders++
+	screen := a.cur
 	var body fyne.CanvasObject
 	title, step, steps := "", 0, 0
 	back, cancel := a.goHome, a.goHome
@@ -54,12 +53,13 @@ func (a *app) render() {
 		back = nil
 		cancel = nil
 		if a.paySt.Phase == engine.PhaseInserting || a.paySt.Phase == engine.PhaseOverpay {
-			cancel = func() { a.touched(); a.pay.Cancel() }
+			p := a.pay
+			cancel = func() { a.touched(); a.expectPay(); offLoop(p.Cancel) }
 		}
 	default: // outcome screens
 		body, back, cancel = a.outcomeScreen(screen), nil, nil
 	}
-	content := a.frame(title, step, steps, body, back, cancel)
+	content, top := a.frame(title, step, steps, body, back, cancel)
 	var overlay fyne.CanvasObject
 	switch {
 	case screen == "cash" && a.paySt.Phase == engine.PhaseOverpay:
@@ -69,23 +69,23 @@ func (a *app) render() {
 			newTile("idle.more", kt.Primary, kt.White, func() { a.touched(); a.render() }, a.t("idle.more")).withNames(i18n.Both("idle.more")...))
 	case len(a.notice) > 0:
 		overlay = a.modal(a.notice, newTile("ok", kt.Primary, kt.White, func() { a.touched(); a.notice = nil; a.render() }, a.t("ok")).withNames(i18n.Both("ok")...))
+	case screen == "home" && len(a.recovered) > 0:
+		overlay = a.modal(a.recoveredLines(), newTile("ok", kt.Primary, kt.White, func() { a.touched(); a.recovered = nil; a.render() }, a.t("ok")).withNames(i18n.Both("ok")...))
 	}
 	if overlay != nil {
-		content = container.NewStack(content, overlay)
+		// The modal covers everything but the top bar, so the language
+		// switch stays in reach while a question is on screen.
+		content = container.NewStack(content, container.New(&belowTop{top: topBar + 2*pagePad}, overlay))
 	}
 	a.win.SetContent(content)
-	a.register(content, overlay)
+	a.register(content, top, overlay)
 }
 
 // register records the visible tiles for the automation endpoint. When a
 // modal is up only its tiles count: the ones under it cannot be tapped.
-func (a *app) register(content, overlay fyne.CanvasObject) {
+func (a *app) register(content, top, overlay fyne.CanvasObject) {
 	var refs []tileRef
 	var labels []string
-	root := content
-	if overlay != nil {
-		root = overlay
-	}
 	var walk func(o fyne.CanvasObject, x, y float32)
 	walk = func(o fyne.CanvasObject, x, y float32) {
 		if !o.Visible() {
@@ -106,15 +106,22 @@ func (a *app) register(content, overlay fyne.CanvasObject) {
 			labels = append(labels, v.Text)
 		}
 	}
-	walk(root, 0, 0)
+	if overlay == nil {
+		walk(content, 0, 0)
+	} else {
+		// Both parents sit at the window's origin (stacks), so the
+		// objects' own positions are absolute.
+		walk(top, 0, 0)
+		walk(overlay, 0, 0)
+	}
 	a.mu.Lock()
-	a.tiles, a.labels, a.shownLang, a.shownScreen = refs, labels, a.lang, a.screen
+	a.tiles, a.labels, a.shownLang, a.screen, a.shownMsg = refs, labels, a.lang, a.cur, a.message()
 	a.mu.Unlock()
 }
 
 // frame lays out a screen: a top bar (kiosk name, title, step, language
 // switch), the body, and a bottom bar with Back and Cancel.
-func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back, cancel func()) fyne.CanvasObject {
+func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back, cancel func()) (page, topBarObj fyne.CanvasObject) {
 	langHi := newTile("lang.hi", langBg(a.lang == i18n.Hindi), kt.White, func() { a.touched(); a.lang = i18n.Hindi; a.render() }, "हिन्दी").
 		withSizes(26).withNames("हिन्दी", "Hindi")
 	langEn := newTile("lang.en", langBg(a.lang == i18n.English), kt.White, func() { a.touched(); a.lang = i18n.English; a.render() }, "English").
@@ -125,7 +132,7 @@ func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back,
 	if steps > 0 {
 		stepText = text(a.t("nav.step", step, steps), 22, false, kt.Ink)
 	}
-	top := container.New(&fixedRow{height: 120, right: 300}, container.NewVBox(brand, titleText, stepText),
+	top := container.New(&fixedRow{height: topBar, right: 300}, container.NewVBox(brand, titleText, stepText),
 		container.NewGridWithColumns(2, langHi, langEn))
 	var bottom fyne.CanvasObject = canvas.NewRectangle(color.Transparent)
 	var buttons []fyne.CanvasObject
@@ -146,7 +153,7 @@ func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back,
 		bottom = container.NewGridWithColumns(3, buttons...)
 	}
 	bg := canvas.NewRectangle(kt.Background)
-	return container.NewStack(bg, container.New(&pageLayout{top: 120, bottom: 88, pad: 16}, top, body, bottom))
+	return container.NewStack(bg, container.New(&pageLayout{top: topBar, bottom: bottomBar, pad: pagePad}, top, body, bottom)), top
 }
 
 func langBg(active bool) color.Color {
@@ -246,9 +253,7 @@ func (a *app) refScreen() fyne.CanvasObject {
 	if shown == "" {
 		shown = strings.Repeat("_", 4) + " " + strings.Repeat("_", 4) + " " + strings.Repeat("_", 4)
 	}
-	a.mu.Lock()
-	msg := a.message
-	a.mu.Unlock()
+	msg := a.message()
 	msgColor := color.Color(kt.Danger)
 	if a.busy {
 		msg, msgColor = a.t("ref.fetching"), kt.Primary
@@ -294,7 +299,7 @@ func (a *app) fetchBill() {
 		return
 	}
 	if err := a.biller.ValidateRef(a.ref); err != nil {
-		a.setMessage(a.t("err.invalid_ref", a.refDigits()))
+		a.setMessage("err.invalid_ref", a.refDigits())
 		a.render()
 		return
 	}
@@ -306,7 +311,7 @@ func (a *app) fetchBill() {
 		return func() {
 			a.busy = false
 			if err != nil {
-				a.setMessage(a.errMessage(err))
+				a.msg = a.errMessage(err)
 				a.render()
 				return
 			}
@@ -355,6 +360,10 @@ func (a *app) startCash() {
 	bill := a.bill
 	a.async(func() func() {
 		p, err := a.k.PayByCash(context.Background(), bill)
+		var st engine.PaymentState
+		if err == nil {
+			st = p.State() // here, off the loop: the engine may be calling back
+		}
 		return func() {
 			a.busy = false
 			if err != nil {
@@ -362,8 +371,11 @@ func (a *app) startCash() {
 				a.render()
 				return
 			}
-			a.pay, a.paySt = p, p.State()
+			a.pay, a.paySt = p, st
 			a.show("cash")
+			// The automation endpoint waits for the registration callback,
+			// so that nothing it presses can overtake the initial state.
+			a.expectPay()
 			// Registered off the loop: OnChange calls back at once, and the
 			// callback hops onto the loop with fyne.Do.
 			go p.OnChange(func(s engine.PaymentState) { a.do(func() { a.payChanged(p, s) }) })
@@ -376,6 +388,9 @@ func (a *app) payChanged(p engine.CashPayment, s engine.PaymentState) {
 		return // a late update of a finished payment
 	}
 	a.paySt = s
+	if s.Phase != engine.PhasePosting && s.Phase != engine.PhasePrinting {
+		a.releasePay() // the engine answered; nothing more is in flight
+	}
 	if s.Phase.Final() {
 		a.show(string(s.Phase))
 		gen := a.gen
@@ -418,10 +433,13 @@ func (a *app) cashScreen() fyne.CanvasObject {
 			v := v
 			notes = append(notes, newTile(fmt.Sprintf("sim.%d", v.WholeRupees()), kt.Sim, kt.White, func() {
 				a.touched()
-				if err := a.k.SimInsertNote(v); err != nil {
-					a.opts.Log.Printf("sim note: %v", err)
-				}
-			}, fmtMoney(v)).withSizes(26))
+				a.expectPay()
+				offLoop(func() {
+					if err := a.k.SimInsertNote(v); err != nil {
+						a.opts.Log.Printf("sim note: %v", err)
+					}
+				})
+			}, fmtMoney(v)).withSizes(26).withNames(fmtMoney(v), fmt.Sprint(v.WholeRupees()), fmt.Sprintf("₹%d", v.WholeRupees())))
 		}
 		parts = append(parts, text(a.t("cash.sim"), 22, true, kt.Sim), container.NewGridWithColumns(len(notes), notes...))
 	}
@@ -431,12 +449,12 @@ func (a *app) cashScreen() fyne.CanvasObject {
 func (a *app) overpayOverlay() fyne.CanvasObject {
 	s := a.paySt
 	excess := s.Inserted + s.Escrow - s.Due
-	ret := newTile("overpay.return", kt.Primary, kt.White, func() { a.touched(); a.pay.DecideOverpay(false) }, a.t("overpay.return")).
+	ret := newTile("overpay.return", kt.Primary, kt.White, func() { a.touched(); a.expectPay(); p := a.pay; offLoop(func() { p.DecideOverpay(false) }) }, a.t("overpay.return")).
 		withSizes(28).withNames(i18n.Both("overpay.return")...)
 	keepNames := []string{i18n.T(i18n.Hindi, "overpay.keep", fmtMoney(excess)), i18n.T(i18n.English, "overpay.keep", fmtMoney(excess))}
-	keep := newTile("overpay.keep", kt.Accent, kt.White, func() { a.touched(); a.pay.DecideOverpay(true) }, a.t("overpay.keep", fmtMoney(excess))).
+	keep := newTile("overpay.keep", kt.Accent, kt.White, func() { a.touched(); a.expectPay(); p := a.pay; offLoop(func() { p.DecideOverpay(true) }) }, a.t("overpay.keep", fmtMoney(excess))).
 		withSizes(28).withNames(keepNames...)
-	cancel := newTile("nav.cancel", kt.Danger, kt.White, func() { a.touched(); a.pay.Cancel() }, "✕ "+a.t("nav.cancel")).
+	cancel := newTile("nav.cancel", kt.Danger, kt.White, func() { a.touched(); a.expectPay(); p := a.pay; offLoop(func() { p.Cancel() }) }, "✕ "+a.t("nav.cancel")).
 		withSizes(28).withNames(append(i18n.Both("nav.cancel"), "✕ "+a.t("nav.cancel"))...)
 	return a.modal([]string{a.t("overpay.title"), fmtMoney(s.Escrow)}, ret, keep, cancel)
 }
@@ -489,4 +507,24 @@ func (a *app) outcomeScreen(screen string) fyne.CanvasObject {
 	}
 	home := newTile("nav.home", kt.Primary, kt.White, func() { a.touched(); a.goHome() }, a.t("nav.home")).withSizes(34).withNames(i18n.Both("nav.home")...)
 	return container.NewBorder(nil, container.New(&fixedHeight{h: 110}, container.NewGridWithColumns(3, canvas.NewRectangle(color.Transparent), home, canvas.NewRectangle(color.Transparent))), nil, nil, container.NewVBox(objs...))
+}
+
+// recoveredLines tells the first citizen after a power cut or crash how the
+// transactions then open were settled, in the current language (the
+// engine's Summary is English, for technicians).
+func (a *app) recoveredLines() []string {
+	lines := []string{a.t("recovered.title")}
+	for _, o := range a.recovered {
+		switch {
+		case o.Credit != nil:
+			lines = append(lines, a.t("recovered.credit", fmtMoney(o.Credit.Amount), o.TxnID))
+		case o.Phase == engine.PhaseDone:
+			lines = append(lines, a.t("recovered.paid", fmtMoney(o.Amount), o.TxnID))
+		case o.Phase == engine.PhaseCancelled:
+			lines = append(lines, a.t("recovered.cancelled", o.TxnID))
+		default:
+			lines = append(lines, a.t("recovered.pending", fmtMoney(o.Amount), o.TxnID))
+		}
+	}
+	return lines
 }
