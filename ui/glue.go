@@ -58,7 +58,8 @@ type driver struct {
 	syncSeen   uint64      // barriers handled by the loop (loop goroutine only writes)
 	syncDone   uint64      // barriers whose frame was rendered
 	lastDirt   image.Rectangle
-	busy       int // outstanding async work (begin/end)
+	busy       int    // outstanding async work (begin/end)
+	ended      uint64 // work finished so far
 	onFirst    func()
 	presentErr func(error)
 }
@@ -249,27 +250,32 @@ func (d *driver) begin() {
 func (d *driver) end() {
 	d.mu.Lock()
 	d.busy--
+	d.ended++
 	d.cond.Broadcast()
 	d.mu.Unlock()
 }
 
 // settle waits until no work is outstanding and every event queued so far
 // was handled and its frame presented, or until timeout. It reports
-// whether the UI settled.
+// whether the UI settled. Work that ends while a barrier is in flight may
+// have queued more (its frame, a state change), so settling takes a
+// barrier during which nothing started or ended.
 func (d *driver) settle(timeout time.Duration) bool {
-
 	deadline := time.Now().Add(timeout)
 	for {
 		if !d.waitFor(deadline, func() bool { return d.busy == 0 }) {
 			return false
 		}
+		d.mu.Lock()
+		ended := d.ended
+		d.mu.Unlock()
 		if !d.barrier(deadline) {
 			return false
 		}
 		d.mu.Lock()
-		idle := d.busy == 0
+		quiet := d.busy == 0 && d.ended == ended
 		d.mu.Unlock()
-		if idle {
+		if quiet {
 			return true
 		}
 	}
