@@ -61,7 +61,7 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	}
 	defer eng.Close()
 
-	screen, input, err := openDisplay(f, cfg)
+	screen, input, err := openDisplay(ctx, f, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -70,16 +70,20 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 		Kiosk: eng, Screen: screen, Input: bridge(input), Lang: cfg.Language,
 		AutomationAddr: f.automation, AutomationToken: cfg.Automation.Token,
 		IdleTimeout:  cfg.IdleTimeout.Duration,
-		OnFirstFrame: func() { firstFrame(logger) },
+		OnFirstFrame: func() { firstFrame(logger, f.display == "fbdev") },
 		OnAutomation: func(addr string) { logger.Printf("automation on http://%s", addr) },
 		Log:          log.New(os.Stderr, "ui: ", log.LstdFlags),
 	})
 }
 
-// firstFrame announces the first frame on the log (tests and the boot-time
-// figures wait for it).
-func firstFrame(logger *log.Logger) {
+// firstFrame announces the first frame on the log and, on the appliance's
+// framebuffer, on the serial console, where the image boot test and the
+// boot-time figures wait for it.
+func firstFrame(logger *log.Logger, onConsole bool) {
 	logger.Printf("first frame")
+	if onConsole {
+		console("MITRA: first frame")
+	}
 }
 
 // gateway returns the bill-payment back-end: the configured URL, or the
