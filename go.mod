@@ -9,8 +9,10 @@ require (
 	github.com/gen2brain/malgo v0.11.24
 	github.com/go-text/render v0.2.0
 	github.com/go-text/typesetting v0.3.3
+	github.com/gokrazy/firmware v0.0.0-20260522070551-527ce0ed43cf
 	github.com/gokrazy/gokrazy v0.0.0-20260418085648-c38c3134b8a7
 	github.com/gokrazy/kernel.amd64 v0.0.0-20260705070735-de680abf072b
+	github.com/gokrazy/kernel.rpi v0.0.0-20251127164438-9778ec0261de
 	github.com/jezek/xgb v1.1.1
 	golang.org/x/image v0.47.0
 	golang.org/x/sys v0.49.0

@@ -17,19 +17,11 @@ import (
 	"time"
 )
 
-// Kernel and boot loader sources.
-const (
-	kernelAMD64 = "github.com/gokrazy/kernel.amd64"
-	gokrazyMod  = "github.com/gokrazy/gokrazy"
-	// DefaultSystemdBoot is Debian's systemd-boot (package systemd-boot-efi).
-	// The served kernel has no built-in command line (CONFIG_CMDLINE_BOOL
-	// unset), so it cannot be BOOTX64.EFI itself: a loader must pass root=.
-	DefaultSystemdBoot = "/usr/lib/systemd/boot/efi/systemd-bootx64.efi"
-)
+const gokrazyMod = "github.com/gokrazy/gokrazy"
 
 // Options configure one image build.
 type Options struct {
-	// Arch is the target: "amd64" (PC, UEFI) is supported.
+	// Arch is the target: "amd64" (PC, UEFI) or "arm64" (Raspberry Pi 3/4/5).
 	Arch string
 	// Instance is the appliance configuration.
 	Instance *Instance
@@ -42,7 +34,7 @@ type Options struct {
 	Epoch time.Time
 	// GoTool is the go command; empty means "go" from $PATH.
 	GoTool string
-	// SystemdBoot is systemd-bootx64.efi; empty means DefaultSystemdBoot.
+	// SystemdBoot is systemd-bootx64.efi (amd64); empty means DefaultSystemdBoot.
 	SystemdBoot string
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
@@ -59,8 +51,9 @@ type Result struct {
 
 // Build writes a complete, bootable disk image.
 func Build(ctx context.Context, o Options) (*Result, error) {
-	if o.Arch != "amd64" {
-		return nil, fmt.Errorf("gokrazy: build: architecture %q not supported yet (amd64 only)", o.Arch)
+	plat, err := platformFor(o.Arch)
+	if err != nil {
+		return nil, err
 	}
 	if o.Instance == nil {
 		return nil, fmt.Errorf("gokrazy: build: no instance configuration")
@@ -76,8 +69,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if o.SystemdBoot == "" {
 		o.SystemdBoot = DefaultSystemdBoot
 	}
-	if _, err := os.Stat(o.SystemdBoot); err != nil {
-		return nil, fmt.Errorf("gokrazy: build: systemd-boot: %w (install it: apt-get install systemd-boot-efi)", err)
+	if plat.needsSystemdBoot {
+		if _, err := os.Stat(o.SystemdBoot); err != nil {
+			return nil, fmt.Errorf("gokrazy: build: systemd-boot: %w (install it: apt-get install systemd-boot-efi)", err)
+		}
 	}
 	in := o.Instance
 	epoch := o.Epoch.Unix()
@@ -86,11 +81,18 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	gb := goBuilder{goTool: o.GoTool, moduleDir: o.ModuleDir, arch: o.Arch}
-	kernel, err := gb.module(ctx, kernelAMD64)
+	kernel, err := gb.module(ctx, plat.kernel)
 	if err != nil {
 		return nil, err
 	}
 	logf("kernel %s@%s", kernel.Path, kernel.Version)
+	var firmware moduleInfo
+	if plat.firmware != "" {
+		if firmware, err = gb.module(ctx, plat.firmware); err != nil {
+			return nil, err
+		}
+		logf("firmware %s@%s", firmware.Path, firmware.Version)
+	}
 
 	bin, err := os.MkdirTemp("", "mitra-image-bin-")
 	if err != nil {
@@ -171,9 +173,13 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gokrazy: build: kernel cmdline: %w", err)
 	}
-	cmdline := Cmdline(layout, string(kernelCmdline), in.SerialConsole, in.KernelExtraArgs)
+	console := in.SerialConsole
+	if console == "" {
+		console = plat.serialConsole
+	}
+	cmdline := Cmdline(layout, string(kernelCmdline), console, in.KernelExtraArgs)
 	boot := newTree()
-	if err := addBootFiles(boot, kernel.Dir, o.SystemdBoot, cmdline); err != nil {
+	if err := plat.addBootFiles(boot, bootSources{kernel: kernel.Dir, firmware: firmware.Dir, systemdBoot: o.SystemdBoot, cmdline: cmdline, serialConsole: console}); err != nil {
 		return nil, err
 	}
 
@@ -243,24 +249,6 @@ func writeDisk(file string, size int64, layout Layout, boot, root *tree, epoch i
 		return 0, fmt.Errorf("gokrazy: build: close: %w", err)
 	}
 	return used, nil
-}
-
-// addBootFiles fills the boot partition: the kernel, systemd-boot as the
-// removable-media default loader, its entry, and cmdline.txt (read by
-// gokrazy's kexec reboot and by an A/B switcher).
-func addBootFiles(t *tree, kernelDir, systemdBoot, cmdline string) error {
-	if err := t.copyFile("/vmlinuz", 0o444, filepath.Join(kernelDir, "vmlinuz")); err != nil {
-		return err
-	}
-	if err := t.copyFile("/EFI/BOOT/BOOTX64.EFI", 0o444, systemdBoot); err != nil {
-		return err
-	}
-	if err := t.file("/cmdline.txt", 0o444, []byte(cmdline)); err != nil {
-		return err
-	}
-	// No loader.conf: systemd-boot then boots the only entry with timeout 0.
-	entry := "title Mitra\nlinux /vmlinuz\noptions " + cmdline + "\n"
-	return t.file("/loader/entries/mitra.conf", 0o444, []byte(entry))
 }
 
 // addRootFiles adds everything of the root file system except programs.

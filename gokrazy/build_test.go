@@ -111,3 +111,48 @@ func TestBuildCheckedByTools(t *testing.T) {
 		t.Errorf("/perm/mitra/config.toml:\n%s", cfg)
 	}
 }
+
+// TestBuildRaspberryPi builds the arm64 (Raspberry Pi) image and checks its
+// boot partition has what the Pi's ROM and GPU firmware load, and that the
+// root is an arm64 SquashFS. (Booting it needs a Pi; QEMU's raspi machines
+// skip the GPU firmware.)
+func TestBuildRaspberryPi(t *testing.T) {
+	needTool(t, "mkfs.ext4", "e2fsprogs")
+	fsck := needTool(t, "fsck.fat", "dosfstools")
+	mtype := needTool(t, "mtype", "mtools")
+	mdir := needTool(t, "mdir", "mtools")
+	sgdisk := needTool(t, "sgdisk", "gdisk")
+	in, err := ParseInstance([]byte(testInstance))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.SerialConsole = ""
+	mod, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(t.TempDir(), "mitra-rpi.img")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	res, err := Build(ctx, Options{Arch: "arm64", Instance: in, ModuleDir: mod, Output: img, Epoch: time.Unix(1764000000, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.Cmdline, "console=serial0,115200 root=PARTUUID=") {
+		t.Errorf("cmdline = %q, want the Pi's serial0 console first", res.Cmdline)
+	}
+	if out := runTool(t, sgdisk, "-i", "2", img); !strings.Contains(out, "B921B045-1DF0-41C3-AF44-4C6F280D3FAE") {
+		t.Errorf("partition 2 is not an arm64 root:\n%s", out)
+	}
+	boot := extract(t, img, res.Layout.Boot)
+	runTool(t, fsck, "-n", boot)
+	listing := runTool(t, mdir, "-/", "-b", "-i", boot, "::/")
+	for _, want := range []string{"bootcode.bin", "start4.elf", "fixup4.dat", "vmlinuz", "bcm2711-rpi-4-b.dtb", "bcm2712-rpi-5-b.dtb", "overlays/overlay_map.dtb", "cmdline.txt", "config.txt"} {
+		if !strings.Contains(listing, "::/"+want+"\n") {
+			t.Errorf("boot partition lacks %s", want)
+		}
+	}
+	if cfg := runTool(t, mtype, "-i", boot, "::/config.txt"); !strings.Contains(cfg, "enable_uart=1") || !strings.Contains(cfg, "arm_control=0x200") {
+		t.Errorf("config.txt:\n%s", cfg)
+	}
+}

@@ -19,8 +19,8 @@ type Instance struct {
 	SizeBytes int64 `toml:"size_bytes"`
 	// Timezone is copied to /etc/localtime from Go's zoneinfo.
 	Timezone string `toml:"timezone"`
-	// SerialConsole is the console= argument ("ttyS0,115200" on a PC,
-	// "serial0,115200" on a Pi, "off" for none).
+	// SerialConsole is the console= argument; empty means the platform's
+	// ("ttyS0,115200" on a PC, "serial0,115200" on a Pi); "off" for none.
 	SerialConsole string `toml:"serial_console"`
 	// KernelExtraArgs are appended to the kernel command line.
 	KernelExtraArgs []string `toml:"kernel_extra_args"`

@@ -307,15 +307,18 @@ func fatAssignShortName(n *fatNode, used map[[11]byte]bool) error {
 		}
 		return b.String()
 	}
-	b, x := clean(base, 6), clean(ext, 3)
+	b, x := clean(base, 8), clean(ext, 3)
 	if b == "" {
 		b = "FILE"
 	}
-	for i := 1; i < 10; i++ {
+	// Numeric tails as Windows makes them: the base shortened to leave room
+	// for "~N" (the Pi's 25 device trees share their first six letters).
+	for i := 1; i < 1000000; i++ {
+		tail := fmt.Sprintf("~%d", i)
 		for j := range short {
 			short[j] = ' '
 		}
-		copy(short[0:8], fmt.Sprintf("%s~%d", b, i))
+		copy(short[0:8], b[:min(len(b), 8-len(tail))]+tail)
 		copy(short[8:11], x)
 		if !used[short] {
 			used[short] = true

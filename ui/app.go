@@ -49,6 +49,7 @@ type Options struct {
 // loop, except those under mu, which the automation endpoint reads.
 type app struct {
 	opts Options
+	ctx  context.Context // Run's; ends the app's timers
 	k    engine.Kiosk
 	d    *driver
 	win  fyne.Window
@@ -105,7 +106,7 @@ func run(ctx context.Context, opts Options, hook func(*app)) error {
 	if opts.Log == nil {
 		opts.Log = log.New(os.Stderr, "ui: ", log.LstdFlags)
 	}
-	a := &app{opts: opts, k: opts.Kiosk, d: newDriver(opts.Screen), lang: i18n.Hindi, lastUse: time.Now()}
+	a := &app{ctx: ctx, opts: opts, k: opts.Kiosk, d: newDriver(opts.Screen), lang: i18n.Hindi, lastUse: time.Now()}
 	if opts.Lang == "en" {
 		a.lang = i18n.English
 	}
@@ -193,6 +194,9 @@ func abs(f float32) float32 {
 // fyne.Do. The repaint is queued from the loop itself, after f, so it can
 // never overtake f.
 func (a *app) do(f func()) {
+	if a.ctx.Err() != nil {
+		return // the loop has ended (or is ending): nobody would run f
+	}
 	fyne.Do(func() {
 		before := a.renders
 		f()
@@ -230,14 +234,25 @@ func (a *app) expectPay() {
 	a.payWaits++
 	a.d.begin()
 	p := a.pay
-	time.AfterFunc(payTimeout, func() {
-		a.do(func() {
-			if a.pay == p && a.payWaits > 0 {
-				a.opts.Log.Printf("payment did not answer within %v", payTimeout)
-				a.releasePay()
-			}
-		})
+	a.after(payTimeout, func() {
+		if a.pay == p && a.payWaits > 0 {
+			a.opts.Log.Printf("payment did not answer within %v", payTimeout)
+			a.releasePay()
+		}
 	})
+}
+
+// after runs f on the loop after d, unless Run has ended by then.
+func (a *app) after(d time.Duration, f func()) {
+	go func() {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-a.ctx.Done():
+		case <-t.C:
+			a.do(f)
+		}
+	}()
 }
 
 // releasePay answers every outstanding expectPay.

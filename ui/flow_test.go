@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mitra-kiosk/mitra/appliance/engine"
 	"github.com/mitra-kiosk/mitra/appliance/money"
@@ -50,7 +51,7 @@ func TestPayElectricityBillByCash(t *testing.T) {
 
 	// Too short: a clear message, nothing fetched.
 	s = h.must("POST", "/type", "text", "21012345")
-	h.wantLabel(s, "2101 2345")
+	h.wantLabel(s, "2101 2345 ____")
 	s = h.press("Get bill")
 	if s.Screen != "ref" || !strings.Contains(s.Message, "12 अंक") {
 		t.Fatalf("short K-number: screen %q message %q, want ref and the 12-digit hint", s.Screen, s.Message)
@@ -322,5 +323,31 @@ func TestSimNoteOnRealHardware(t *testing.T) {
 	}
 	if code, _ := h.call("POST", "/sim/note", url.Values{"rupees": {"500"}}); code != http.StatusNotFound {
 		t.Errorf("sim/note = %d, want 404", code)
+	}
+}
+
+// TestTimeouts: an outcome screen returns to Home by itself, and an idle
+// session is warned about, then ended.
+func TestTimeouts(t *testing.T) {
+	k := fakekiosk.New()
+	h := start(t, k, harnessOpts{lang: "en", doneAfter: 300 * time.Millisecond, idle: 1500 * time.Millisecond, warn: 2 * time.Second})
+	h.toCash()
+	h.press("Cancel")
+	h.waitScreen("home")
+	if _, ended := k.Sessions(); ended != 1 {
+		t.Errorf("after the outcome timeout: %d sessions ended, want 1", ended)
+	}
+
+	h.press("Pay bills")
+	deadline := time.Now().Add(20 * time.Second)
+	for s := h.state(); !hasLabel(s, "Are you still there?"); s = h.state() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no idle warning within 20 s; labels %q", s.Labels)
+		}
+		h.app.d.settle(time.Second)
+	}
+	s := h.waitScreen("home")
+	if s.SessionID != "" {
+		t.Errorf("after the idle timeout: session %q, want none", s.SessionID)
 	}
 }

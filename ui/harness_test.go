@@ -40,12 +40,20 @@ type harnessOpts struct {
 	lang  string
 	token string
 	size  image.Point
+	// idle, warn and doneAfter default to an hour: tests that are not
+	// about timeouts must not meet one.
+	idle, warn, doneAfter time.Duration
 }
 
 // start runs the UI until the test ends. Fyne keeps one current app per
 // process, so tests using it do not run in parallel.
 func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 	t.Helper()
+	for _, d := range []*time.Duration{&o.idle, &o.warn, &o.doneAfter} {
+		if *d == 0 {
+			*d = time.Hour
+		}
+	}
 	if o.size == (image.Point{}) {
 		o.size = image.Pt(1280, 800)
 	}
@@ -60,7 +68,7 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 		h.done <- run(ctx, Options{
 			Kiosk: k, Screen: h.screen, Input: h.input, Lang: o.lang,
 			AutomationAddr: "127.0.0.1:0", AutomationToken: o.token,
-			IdleTimeout:  time.Hour,
+			IdleTimeout: o.idle, WarnFor: o.warn, DoneAfter: o.doneAfter,
 			OnAutomation: func(a string) { addr <- a },
 			Log:          log.New(io.Discard, "", 0),
 		}, func(a *app) { h.app = a })

@@ -1,13 +1,8 @@
 package ui
 
 import (
-	"time"
-
 	"fyne.io/fyne/v2"
 )
-
-// timeAfter is a seam for tests.
-var timeAfter = time.After
 
 // Page geometry in pixels at scale 1 (the 1280×800 panel).
 const (

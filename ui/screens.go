@@ -137,15 +137,15 @@ func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back,
 	var bottom fyne.CanvasObject = canvas.NewRectangle(color.Transparent)
 	var buttons []fyne.CanvasObject
 	if back != nil {
-		buttons = append(buttons, newTile("nav.back", kt.Primary, kt.White, func() { a.touched(); back() }, "← "+a.t("nav.back")).
-			withSizes(28).withNames(append(i18n.Both("nav.back"), "← "+a.t("nav.back"))...))
+		buttons = append(buttons, newTile("nav.back", kt.Primary, kt.White, func() { a.touched(); back() }, symBack+" "+a.t("nav.back")).
+			withSizes(28).withNames(append(i18n.Both("nav.back"), symBack+" "+a.t("nav.back"))...))
 	} else {
 		buttons = append(buttons, canvas.NewRectangle(color.Transparent))
 	}
 	buttons = append(buttons, canvas.NewRectangle(color.Transparent))
 	if cancel != nil {
-		buttons = append(buttons, newTile("nav.cancel", kt.Danger, kt.White, func() { a.touched(); cancel() }, "✕ "+a.t("nav.cancel")).
-			withSizes(28).withNames(append(i18n.Both("nav.cancel"), "✕ "+a.t("nav.cancel"))...))
+		buttons = append(buttons, newTile("nav.cancel", kt.Danger, kt.White, func() { a.touched(); cancel() }, symCancel+" "+a.t("nav.cancel")).
+			withSizes(28).withNames(append(i18n.Both("nav.cancel"), symCancel+" "+a.t("nav.cancel"))...))
 	} else {
 		buttons = append(buttons, canvas.NewRectangle(color.Transparent))
 	}
@@ -249,10 +249,9 @@ func groupDigits(s string) string {
 
 func (a *app) refScreen() fyne.CanvasObject {
 	n := a.refDigits()
-	shown := groupDigits(a.ref)
-	if shown == "" {
-		shown = strings.Repeat("_", 4) + " " + strings.Repeat("_", 4) + " " + strings.Repeat("_", 4)
-	}
+	// The digits still to type show as underscores, so the citizen sees
+	// how long the number is and where it stands.
+	shown := groupDigits(a.ref + strings.Repeat("_", max(0, n-len(a.ref))))
 	msg := a.message()
 	msgColor := color.Color(kt.Danger)
 	if a.busy {
@@ -286,9 +285,9 @@ func (a *app) refScreen() fyne.CanvasObject {
 			}
 			a.setMessage("")
 			a.render()
-		}, "⌫").withSizes(40).withNames("⌫", "Backspace"),
+		}, symBackspace+" "+a.t("ref.backspace")).withSizes(28).withNames(append(i18n.Both("ref.backspace"), "Backspace", symBackspace)...),
 	)
-	fetch := newTile("ref.fetch", kt.OK, kt.White, a.fetchBill, a.t("ref.fetch")+" →").withSizes(34).withNames(append(i18n.Both("ref.fetch"), i18n.Both("nav.next")...)...)
+	fetch := newTile("ref.fetch", kt.OK, kt.White, a.fetchBill, a.t("ref.fetch")+" "+symNext).withSizes(34).withNames(append(i18n.Both("ref.fetch"), i18n.Both("nav.next")...)...)
 	left := container.NewBorder(nil, container.New(&fixedHeight{h: 110}, fetch), nil, nil, display)
 	return container.NewGridWithColumns(2, left, pad)
 }
@@ -338,7 +337,7 @@ func (a *app) billScreen() fyne.CanvasObject {
 		a.row(a.t("bill.charge"), fmtMoney(charge), false),
 		a.row(a.t("bill.total"), fmtMoney(a.bill.Amount+charge), true),
 	)
-	payTile := newTile("bill.pay_cash", kt.OK, kt.White, a.startCash, a.t("bill.pay_cash")+" →").withSizes(36).withNames(i18n.Both("bill.pay_cash")...)
+	payTile := newTile("bill.pay_cash", kt.OK, kt.White, a.startCash, a.t("bill.pay_cash")+" "+symNext).withSizes(36).withNames(i18n.Both("bill.pay_cash")...)
 	return container.NewGridWithColumns(2, rows, container.NewBorder(nil, container.New(&fixedHeight{h: 140}, payTile), nil, nil))
 }
 
@@ -388,22 +387,19 @@ func (a *app) payChanged(p engine.CashPayment, s engine.PaymentState) {
 		return // a late update of a finished payment
 	}
 	a.paySt = s
+	// The engine answered; nothing more is in flight. Released after the
+	// render below, so the automation endpoint sees the new screen.
 	if s.Phase != engine.PhasePosting && s.Phase != engine.PhasePrinting {
-		a.releasePay() // the engine answered; nothing more is in flight
+		defer a.releasePay()
 	}
 	if s.Phase.Final() {
 		a.show(string(s.Phase))
 		gen := a.gen
-		go func() {
-			select {
-			case <-timeAfter(a.opts.DoneAfter):
-				a.do(func() {
-					if a.gen == gen {
-						a.goHome()
-					}
-				})
+		a.after(a.opts.DoneAfter, func() {
+			if a.gen == gen {
+				a.goHome()
 			}
-		}()
+		})
 		return
 	}
 	a.render()

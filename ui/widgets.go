@@ -141,3 +141,15 @@ func centred(s string, size float32, bold bool, c color.Color) *canvas.Text {
 	t.Alignment = fyne.TextAlignCenter
 	return t
 }
+
+// Symbols drawn beside labels. Each must be in the embedded fonts
+// (TestGlyphCoverage), or Fyne would look for it in system fonts.
+const (
+	symBack      = "‹"
+	symNext      = "›"
+	symCancel    = "×"
+	symBackspace = "‹"
+)
+
+// uiGlyphs lists the texts the UI draws that are not in the catalogue.
+var uiGlyphs = []string{symBack, symNext, symCancel, symBackspace, "हिन्दी", "English", "0123456789 _"}

@@ -1,6 +1,7 @@
 // Command mitra-image builds the Mitra appliance disk image:
 //
 //	mitra-image -arch amd64 -config gokrazy/instance.toml -o build/mitra-amd64.img
+//	mitra-image -arch arm64 -config gokrazy/instance.toml -o build/mitra-rpi.img
 //
 // Run it from the module root (or pass -module). The time stamp of every
 // file is $SOURCE_DATE_EPOCH, else the last commit's time.
@@ -18,15 +19,21 @@ import (
 )
 
 func main() {
-	arch := flag.String("arch", "amd64", "target architecture (amd64)")
+	arch := flag.String("arch", "amd64", "target architecture: amd64 (PC, UEFI) or arm64 (Raspberry Pi)")
 	config := flag.String("config", "gokrazy/instance.toml", "instance configuration")
-	out := flag.String("o", "build/mitra-amd64.img", "image file to write")
+	out := flag.String("o", "", "image file to write (default build/mitra-amd64.img, or build/mitra-rpi.img for arm64)")
 	module := flag.String("module", ".", "Mitra's module root")
 	systemdBoot := flag.String("systemd-boot", gokrazy.DefaultSystemdBoot, "systemd-boot EFI binary (amd64)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("mitra-image: ")
 
+	if *out == "" {
+		*out = "build/mitra-amd64.img"
+		if *arch == "arm64" {
+			*out = "build/mitra-rpi.img"
+		}
+	}
 	in, err := gokrazy.LoadInstance(*config)
 	if err != nil {
 		log.Fatal(err)

@@ -8,3 +8,12 @@
 // skip. probe/ is the stand-in kiosk the default test boots (fbdev + evdev,
 // the same appliance display path cmd/mitra uses).
 package imagetest
+
+// InitMarker is the first line gokrazy's init prints on the console: the
+// kernel has mounted the root and started init (works with "quiet", which
+// hides the kernel's own "Run /gokrazy/init" line).
+const InitMarker = "gokrazy build timestamp"
+
+// KioskFirstFrame is the line cmd/mitra writes to /dev/console when its
+// first frame is on the framebuffer.
+const KioskFirstFrame = "MITRA: first frame"

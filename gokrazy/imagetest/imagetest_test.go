@@ -75,7 +75,7 @@ func buildImage(t *testing.T, ctx context.Context, instanceFile, out string) *go
 func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, touchAck string) {
 	t.Helper()
 	dir := t.TempDir()
-	vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: dir, Snapshot: true})
+	vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, 
 		}
 		vm.Kill()
 	}()
-	kernel, _, err := vm.WaitSerial(ctx, "Run /gokrazy/init as init process")
+	kernel, _, err := vm.WaitSerial(ctx, InitMarker)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,8 @@ func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, 
 }
 
 // TestProbeImageBoots boots an image whose kiosk is the probe: fbdev
-// first frame, evdev touch from QEMU's virtio tablet.
+// first frame, evdev touch from QEMU's virtio tablet; then cuts the power
+// (QMP quit) and boots again to check /perm kept what the probe fsync'd.
 func TestProbeImageBoots(t *testing.T) {
 	requireTools(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
@@ -155,6 +156,24 @@ func TestProbeImageBoots(t *testing.T) {
 	img := filepath.Join(t.TempDir(), "probe.img")
 	buildImage(t, ctx, "gokrazy/imagetest/instance.toml", img)
 	bootAndTap(t, ctx, img, "MITRA-PROBE: first frame", "MITRA-PROBE: evdev: ", "MITRA-PROBE: touch")
+
+	// bootAndTap ended with QMP quit, a power cut for the guest. The
+	// probe's fsync'd boot counter on /perm must have survived it.
+	vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vm.Kill()
+	if _, line, err := vm.WaitSerial(ctx, "MITRA-PROBE: boot "); err != nil {
+		t.Fatal(err)
+	} else if !strings.HasSuffix(line, "MITRA-PROBE: boot 2") {
+		t.Errorf("second boot: %q, want the counter on /perm at 2\n%s", line, tail(vm.SerialLog(), 40))
+	} else {
+		t.Logf("after a power cut: %s", line)
+	}
+	if _, _, err := vm.WaitSerial(ctx, "MITRA-PROBE: first frame"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestKioskImageBoots boots the real kiosk image (gokrazy/instance.toml)
@@ -170,7 +189,7 @@ func TestKioskImageBoots(t *testing.T) {
 	defer cancel()
 	img := filepath.Join(t.TempDir(), "mitra-amd64.img")
 	buildImage(t, ctx, "gokrazy/instance.toml", img)
-	bootAndTap(t, ctx, img, "MITRA: first frame", "", "")
+	bootAndTap(t, ctx, img, KioskFirstFrame, "", "")
 }
 
 func readPNG(t *testing.T, file string) image.Image {

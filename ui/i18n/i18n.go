@@ -102,6 +102,7 @@ var catalog = map[string]msg{
 	"ref.prompt":             {Hindi: "अपना %s लिखें", English: "Enter your %s"},
 	"ref.hint":               {Hindi: "बिल पर छपा %d अंकों का नंबर", English: "The %d-digit number printed on your bill"},
 	"ref.clear":              {Hindi: "मिटाएँ", English: "Clear"},
+	"ref.backspace":          {Hindi: "एक अंक हटाएँ", English: "Delete one"},
 	"ref.fetch":              {Hindi: "बिल देखें", English: "Get bill"},
 	"ref.fetching":           {Hindi: "बिल लाया जा रहा है…", English: "Fetching your bill…"},
 	"err.invalid_ref":        {Hindi: "यह नंबर सही नहीं है। %d अंक लिखें।", English: "This number is not valid. Enter %d digits."},

@@ -4,6 +4,8 @@ import (
 	"image"
 	"image/color"
 	"testing"
+
+	"github.com/mitra-kiosk/mitra/drivers/display"
 )
 
 func TestPresentDirty(t *testing.T) {
@@ -26,5 +28,45 @@ func TestPresentDirty(t *testing.T) {
 				t.Errorf("pixel %d,%d = %v (inside dirty: %v)", x, y, c, in)
 			}
 		}
+	}
+}
+
+func TestInput(t *testing.T) {
+	in := NewInput()
+	want := []display.Event{{Kind: display.TouchDown, X: 1, Y: 2}, {Kind: display.TouchUp, X: 1, Y: 2}, {Kind: display.KeyDown, Key: "Return"}}
+	for _, e := range want {
+		in.Send(e)
+	}
+	in.Close()
+	in.Close() // a second Close is harmless
+	var got []display.Event
+	for e := range in.Events() {
+		got = append(got, e)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Events() delivered %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("event %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestFrameIsACopy(t *testing.T) {
+	s := New(2, 2)
+	f, _ := s.Frame()
+	f.Pix[0] = 0xFF
+	if g, _ := s.Frame(); g.Pix[0] != 0 {
+		t.Error("Frame() returned the live framebuffer, not a copy")
+	}
+}
+
+func BenchmarkPresentFull(b *testing.B) {
+	s := New(1280, 800)
+	f := image.NewRGBA(image.Rect(0, 0, 1280, 800))
+	b.SetBytes(int64(len(f.Pix)))
+	for b.Loop() {
+		s.Present(f, image.Rectangle{})
 	}
 }

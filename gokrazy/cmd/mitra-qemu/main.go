@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mitra-kiosk/mitra/gokrazy/imagetest"
 	"github.com/mitra-kiosk/mitra/gokrazy/qemu"
 )
 
@@ -29,7 +30,7 @@ func main() {
 	display := flag.Bool("display", os.Getenv("DISPLAY") != "", "show the screen in a window")
 	snapshot := flag.Bool("snapshot", false, "discard the guest's writes (fresh /perm every boot)")
 	dir := flag.String("dir", "build/qemu", "directory for the serial log, QMP socket and OVMF variables")
-	firstFrame := flag.String("marker", "first frame", "serial console text that marks the kiosk's first frame")
+	firstFrame := flag.String("marker", imagetest.KioskFirstFrame, "serial console text that marks the kiosk's first frame")
 	exitAfter := flag.Bool("exit-after-marker", false, "quit once the marker was seen (smoke test)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "with -exit-after-marker: give up after this long")
 	flag.Parse()
@@ -62,7 +63,7 @@ func main() {
 		wctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	if at, _, err := vm.WaitSerial(wctx, "Run /gokrazy/init"); err == nil {
+	if at, _, err := vm.WaitSerial(wctx, imagetest.InitMarker); err == nil {
 		fmt.Fprintf(os.Stderr, "mitra-qemu: boot to kernel ready: %v\n", at.Round(10*time.Millisecond))
 	} else if *exitAfter {
 		vm.Kill()

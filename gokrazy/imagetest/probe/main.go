@@ -7,9 +7,13 @@
 //     /dev/console once the frame is in the framebuffer
 //   - on every touch (or tablet click) paints a square at the touch point
 //     and writes "MITRA-PROBE: touch X Y"
+//   - counts its boots in /perm/probe/boots (appended and fsync'd) and
+//     writes "MITRA-PROBE: boot N", so a test can check that /perm is
+//     writable and survives a power cut
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -33,6 +37,11 @@ func main() {
 	}
 	say := func(format string, args ...any) {
 		fmt.Fprintf(con, "MITRA-PROBE: "+format+"\n", args...)
+	}
+	if n, err := countBoot(); err != nil {
+		say("perm: %v", err)
+	} else {
+		say("boot %d", n)
 	}
 	var scr *fbdev.Screen
 	// efifb may register a moment after init starts programs.
@@ -80,4 +89,36 @@ func main() {
 		}
 		say("touch %d %d", p.X, p.Y)
 	}
+}
+
+// bootLog is on /perm, which gokrazy mounts (ext4) before starting programs.
+const bootLog = "/perm/probe/boots"
+
+// countBoot appends one line to bootLog, durably, and returns how many
+// lines it now has.
+func countBoot() (int, error) {
+	if err := os.MkdirAll("/perm/probe", 0o755); err != nil {
+		return 0, err
+	}
+	f, err := os.OpenFile(bootLog, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	if _, err := f.WriteString("boot\n"); err != nil {
+		return 0, err
+	}
+	if err := f.Sync(); err != nil {
+		return 0, err
+	}
+	// The directory entry of a new file must be durable too.
+	if d, err := os.Open("/perm/probe"); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	b, err := os.ReadFile(bootLog)
+	if err != nil {
+		return 0, err
+	}
+	return bytes.Count(b, []byte("\n")), nil
 }
