@@ -9,8 +9,8 @@ package main
 
 import (
 	_ "github.com/gen2brain/malgo"
-	_ "github.com/gokrazy/gokrazy"
 	_ "github.com/gokrazy/firmware"
+	_ "github.com/gokrazy/gokrazy"
 	_ "github.com/gokrazy/kernel.amd64"
 	_ "github.com/gokrazy/kernel.rpi"
 	_ "periph.io/x/conn/v3/gpio"

@@ -3,6 +3,7 @@
 //	mitractl version
 //	mitractl journal list --state DIR
 //	mitractl journal check --state DIR   (exit 1 when a money invariant is violated)
+//	mitractl settle --state DIR --date YYYY-MM-DD [--count RUPEES --operator NAME]
 //	mitractl receipt render FILE.bin -o FILE.png
 package main
 
@@ -44,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return journalList(args[2:], stdout, stderr)
 	case len(args) >= 2 && args[0] == "journal" && args[1] == "check":
 		return journalCheck(args[2:], stdout, stderr)
+	case args[0] == "settle":
+		return settle(args[1:], stdout, stderr)
 	case len(args) >= 2 && args[0] == "receipt" && args[1] == "render":
 		return receiptRender(args[2:], stdout, stderr)
 	}
@@ -122,6 +125,77 @@ func journalCheck(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintln(stdout, "journal consistent: every rupee is paid through or credited")
+	return 0
+}
+
+// settle prints a day's cash account: the notes the cashbox should hold by
+// denomination, the payments, the credits, and any difference — and records
+// the operator's count when --count is given. Exit 1 when it does not
+// balance.
+func settle(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("settle", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	state := fs.String("state", "state", "the kiosk's state directory")
+	date := fs.String("date", "", "the day to settle, YYYY-MM-DD (India Standard Time)")
+	count := fs.String("count", "", "record the cashbox count in rupees (e.g. 13400)")
+	operator := fs.String("operator", "", "who counted (with --count)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *date == "" {
+		fmt.Fprint(stderr, "mitractl settle: --date YYYY-MM-DD is required\n")
+		return 2
+	}
+	if _, err := os.Stat(filepath.Join(*state, "journal")); err != nil {
+		fmt.Fprintf(stderr, "mitractl: no journal in %s\n", *state)
+		return 1
+	}
+	if *count != "" {
+		c, err := money.Parse(*count)
+		if err != nil {
+			fmt.Fprintf(stderr, "mitractl settle: --count: %v\n", err)
+			return 2
+		}
+		if *operator == "" {
+			fmt.Fprint(stderr, "mitractl settle: --operator NAME is required with --count\n")
+			return 2
+		}
+		if err := engine.RecordCount(*state, *date, c, *operator); err != nil {
+			fmt.Fprintf(stderr, "mitractl: %v\n", err)
+			return 1
+		}
+	}
+	s, err := engine.Settle(*state, *date)
+	if err != nil {
+		fmt.Fprintf(stderr, "mitractl: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Settlement for %s\n\nNotes expected in the cashbox:\n", s.Date)
+	for _, v := range s.Denominations() {
+		// fmt pads by runes, so the ₹ sign does not skew the columns.
+		fmt.Fprintf(stdout, "  %7s × %3d = %10s\n", money.Format(v), s.Notes[v], money.Format(v*money.Paise(s.Notes[v])))
+	}
+	fmt.Fprintf(stdout, "\nCash in            %s\n", money.Format(s.CashIn))
+	fmt.Fprintf(stdout, "Bills paid         %s (%d payment(s), user charges %s)\n", money.Format(s.Paid), s.Payments, money.Format(s.Charges))
+	fmt.Fprintf(stdout, "Credits issued     %s (%d slip(s))\n", money.Format(s.Credits), s.CreditSlips)
+	fmt.Fprintf(stdout, "Credits redeemed   %s (redemption at the kiosk is not available yet)\n", money.Format(0))
+	if s.Acknowledged > 0 {
+		fmt.Fprintf(stdout, "Unconfirmed        %s (acknowledgement slips, payment pending upstream)\n", money.Format(s.Acknowledged))
+	}
+	if s.Unresolved > 0 {
+		fmt.Fprintf(stdout, "Notes of unknown fate %s: check the cashbox\n", money.Format(s.Unresolved))
+	}
+	ok := s.Difference == 0
+	fmt.Fprintf(stdout, "Difference         %s\n", money.Format(s.Difference))
+	if s.Counted != nil {
+		fmt.Fprintf(stdout, "Counted            %s (difference to cash in: %s)\n", money.Format(*s.Counted), money.Format(s.CountDifference))
+		ok = ok && s.CountDifference == 0
+	}
+	if !ok {
+		fmt.Fprintln(stdout, "DOES NOT BALANCE")
+		return 1
+	}
+	fmt.Fprintln(stdout, "balanced")
 	return 0
 }
 

@@ -43,3 +43,23 @@ func TestReceiptRenderAndJournalList(t *testing.T) {
 		t.Errorf("journal list on an empty state = %d: %s %s", code, out.String(), errb.String())
 	}
 }
+
+func TestSettleUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "journal"), 0o755)
+	if code := run([]string{"settle", "--state", dir}, &out, &errb); code != 2 {
+		t.Errorf("settle without --date = %d, want 2", code)
+	}
+	if code := run([]string{"settle", "--state", dir, "--date", "2026-11-25", "--count", "abc", "--operator", "x"}, &out, &errb); code != 2 {
+		t.Errorf("settle with a bad count = %d, want 2", code)
+	}
+	out.Reset()
+	if code := run([]string{"settle", "--state", dir, "--date", "2026-11-25"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "balanced") {
+		t.Errorf("settle of an empty day = %d: %s", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"settle", "--state", dir, "--date", "2026-11-25", "--count", "500", "--operator", "Suresh"}, &out, &errb); code != 1 || !strings.Contains(out.String(), "DOES NOT BALANCE") {
+		t.Errorf("settle with ₹500 counted on a day without cash = %d: %s", code, out.String())
+	}
+}
