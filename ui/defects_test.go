@@ -177,11 +177,11 @@ func TestLanguageSwitchKeepsPlace(t *testing.T) {
 		t.Fatalf("message %q, want the Hindi 12-digit hint", s.Message)
 	}
 	s = h.press("English")
-	if s.Screen != "ref" || s.Lang != "en" || !strings.Contains(s.Message, "Enter 12 digits") || !hasLabel(s, "1234") {
+	if s.Screen != "knumber" || s.Lang != "en" || !strings.Contains(s.Message, "Enter 12 digits") || !hasLabel(s, "1234") {
 		t.Errorf("after English: screen %q lang %q message %q labels %q; want the same place, in English", s.Screen, s.Lang, s.Message, s.Labels)
 	}
 	s = h.press("हिन्दी")
-	if s.Screen != "ref" || s.Lang != "hi" || !hasLabel(s, "के-नंबर") {
+	if s.Screen != "knumber" || s.Lang != "hi" || !hasLabel(s, "के-नंबर") {
 		t.Errorf("after हिन्दी: screen %q lang %q labels %q", s.Screen, s.Lang, s.Labels)
 	}
 }

@@ -44,8 +44,8 @@ func TestPayElectricityBillByCash(t *testing.T) {
 	}
 
 	s = h.press("JVVNL")
-	if s.Screen != "ref" {
-		t.Fatalf("after JVVNL: screen %q, want ref", s.Screen)
+	if s.Screen != "knumber" {
+		t.Fatalf("after JVVNL: screen %q, want knumber", s.Screen)
 	}
 	h.wantLabel(s, "के-नंबर")
 
@@ -53,15 +53,15 @@ func TestPayElectricityBillByCash(t *testing.T) {
 	s = h.must("POST", "/type", "text", "21012345")
 	h.wantLabel(s, "2101 2345 ____")
 	s = h.press("Get bill")
-	if s.Screen != "ref" || !strings.Contains(s.Message, "12 अंक") {
-		t.Fatalf("short K-number: screen %q message %q, want ref and the 12-digit hint", s.Screen, s.Message)
+	if s.Screen != "knumber" || !strings.Contains(s.Message, "12 अंक") {
+		t.Fatalf("short K-number: screen %q message %q, want knumber and the 12-digit hint", s.Screen, s.Message)
 	}
 
 	// Clear, then a number with nothing due.
 	h.press("Clear")
 	h.must("POST", "/type", "text", fakekiosk.RefNoBill)
 	s = h.press("आगे")
-	if s.Screen != "ref" || !strings.Contains(s.Message, "बकाया बिल नहीं") {
+	if s.Screen != "knumber" || !strings.Contains(s.Message, "बकाया बिल नहीं") {
 		t.Fatalf("no-bill K-number: screen %q message %q", s.Screen, s.Message)
 	}
 
@@ -203,8 +203,8 @@ func TestFetchErrors(t *testing.T) {
 		h.press("Clear")
 		h.must("POST", "/type", "text", tt.ref)
 		s := h.press("Get bill")
-		if s.Screen != "ref" || !strings.Contains(s.Message, tt.want) {
-			t.Errorf("K-number %s: screen %q message %q, want ref and %q", tt.ref, s.Screen, s.Message, tt.want)
+		if s.Screen != "knumber" || !strings.Contains(s.Message, tt.want) {
+			t.Errorf("K-number %s: screen %q message %q, want knumber and %q", tt.ref, s.Screen, s.Message, tt.want)
 		}
 	}
 	// Back and Cancel on every step.
@@ -245,9 +245,13 @@ func TestRecoveredNotice(t *testing.T) {
 	h.wantLabel(s, "₹500 की क्रेडिट पर्ची")
 	s = h.press("English")
 	h.wantLabel(s, "credit slip for ₹500 was printed (transaction T-0007)")
-	// The modal covers the tiles: only its own button can be pressed.
+	// The modal covers the tiles: only its own button can be pressed, and
+	// a touch on a tile under it does nothing.
 	if code, _ := h.call("POST", "/press", url.Values{"text": {"Pay bills"}}); code != http.StatusNotFound {
 		t.Errorf("press under the modal = %d, want 404", code)
+	}
+	if s := h.must("POST", "/tap", "x", "180", "y", "300"); s.Screen != "home" || !hasLabel(s, "T-0007") {
+		t.Errorf("tap on a tile under the modal: screen %q labels %q, want home with the notice", s.Screen, s.Labels)
 	}
 	if s := h.press("OK"); hasLabel(s, "T-0007") {
 		t.Errorf("notice still shown after OK: %q", s.Labels)
@@ -330,7 +334,7 @@ func TestSimNoteOnRealHardware(t *testing.T) {
 // session is warned about, then ended.
 func TestTimeouts(t *testing.T) {
 	k := fakekiosk.New()
-	h := start(t, k, harnessOpts{lang: "en", doneAfter: 300 * time.Millisecond, idle: 1500 * time.Millisecond, warn: 2 * time.Second})
+	h := start(t, k, harnessOpts{lang: "en", doneAfter: 300 * time.Millisecond, idle: 4 * time.Second, warn: 2 * time.Second})
 	h.toCash()
 	h.press("Cancel")
 	h.waitScreen("home")

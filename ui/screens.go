@@ -42,12 +42,12 @@ func (a *app) render() {
 	case "biller":
 		body, title, step, steps = a.billerScreen(), a.t("biller.prompt"), 2, 5
 		back = func() { a.show("bills") }
-	case "ref":
+	case "knumber":
 		body, title, step, steps = a.refScreen(), a.t("ref.prompt", a.refLabel()), 3, 5
 		back = func() { a.show("biller") }
 	case "bill":
 		body, title, step, steps = a.billScreen(), a.t("bill.title"), 4, 5
-		back = func() { a.show("ref") }
+		back = func() { a.show("knumber") }
 	case "cash":
 		body, title, step, steps = a.cashScreen(), a.t("cash.title"), 5, 5
 		back = nil
@@ -229,7 +229,7 @@ func (a *app) billerScreen() fyne.CanvasObject {
 		tiles = append(tiles, newTile("biller."+b.ID, kt.Primary, kt.White, func() {
 			a.touched()
 			a.biller, a.ref = b, ""
-			a.show("ref")
+			a.show("knumber")
 		}, b.ID, a.billerName(b)).withSizes(40, 22).withNames(b.ID, b.Name, b.NameHi))
 	}
 	return container.NewGridWithColumns(max(1, min(3, len(tiles))), tiles...)
@@ -469,8 +469,7 @@ func (a *app) modal(lines []string, buttons ...fyne.CanvasObject) fyne.CanvasObj
 	card := container.NewStack(canvas.NewRectangle(kt.Background),
 		container.New(&pageLayout{top: 0, bottom: 110, pad: 24}, canvas.NewRectangle(color.Transparent),
 			container.NewVBox(texts...), container.NewGridWithColumns(len(buttons), buttons...)))
-	dim := canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99})
-	return container.NewStack(dim, container.New(&centreBox{w: 900, h: 420}, card))
+	return container.NewStack(newScrim(), container.New(&centreBox{w: 900, h: 420}, card))
 }
 
 func (a *app) outcomeScreen(screen string) fyne.CanvasObject {

@@ -153,3 +153,26 @@ const (
 
 // uiGlyphs lists the texts the UI draws that are not in the catalogue.
 var uiGlyphs = []string{symBack, symNext, symCancel, symBackspace, "हिन्दी", "English", "0123456789 _"}
+
+// scrim is the dimmed layer under a modal card. It takes every tap that
+// misses the card's buttons: Fyne hands a tap to the topmost tappable
+// object under the finger, so a plain rectangle would let taps through to
+// the screen underneath.
+type scrim struct{ widget.BaseWidget }
+
+func newScrim() *scrim {
+	s := &scrim{}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// Tapped implements fyne.Tappable: a tap outside the card does nothing.
+func (*scrim) Tapped(*fyne.PointEvent) {}
+
+// TappedSecondary implements fyne.SecondaryTappable, like Tapped.
+func (*scrim) TappedSecondary(*fyne.PointEvent) {}
+
+// CreateRenderer implements fyne.Widget.
+func (s *scrim) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99}))
+}

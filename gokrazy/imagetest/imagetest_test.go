@@ -70,9 +70,10 @@ func buildImage(t *testing.T, ctx context.Context, instanceFile, out string) *go
 	return res
 }
 
-// bootAndTap boots image, waits for firstFrame, taps the middle of the
-// screen and checks the screen changed around the tap.
-func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, touchAck string) {
+// bootAndTap boots img, waits for firstFrame (and touchReady, when set),
+// taps the candidate points in turn until the screen changes (each tap
+// acknowledged by touchAck on the console, when set), then cuts the power.
+func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, touchAck string, taps [][2]float64) {
 	t.Helper()
 	dir := t.TempDir()
 	vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: dir})
@@ -113,32 +114,40 @@ func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, 
 	if uniform(a) {
 		t.Fatalf("screen is a single colour before the tap: nothing was drawn")
 	}
-	x, y := w/2, h/2
-	if err := vm.Tap(x, y, w, h); err != nil {
-		t.Fatal(err)
-	}
-	if touchAck != "" {
-		if _, line, err := vm.WaitSerial(ctx, touchAck); err != nil {
-			t.Fatal(err)
-		} else {
-			t.Logf("tap acknowledged: %s", line)
-		}
-	}
-	// The kiosk redraws asynchronously; poll screendumps until it did.
+	// Tap candidate points (fractions of the screen) until one changes the
+	// screen: the UI's layout is compared, not assumed.
 	var changed int
-	for i := 0; i < 50; i++ {
-		after := filepath.Join(dir, "after.png")
-		if err := vm.Screendump(after); err != nil {
+	var x, y int
+	for _, c := range taps {
+		x, y = int(c[0]*float64(w)), int(c[1]*float64(h))
+		if err := vm.Tap(x, y, w, h); err != nil {
 			t.Fatal(err)
 		}
-		changed = diff(a, readPNG(t, after))
+		if touchAck != "" {
+			if _, line, err := vm.WaitSerial(ctx, touchAck); err != nil {
+				t.Fatal(err)
+			} else {
+				t.Logf("tap acknowledged: %s", line)
+			}
+		}
+		// The kiosk redraws asynchronously; poll screendumps until it did.
+		for i := 0; i < 25 && changed == 0; i++ {
+			after := filepath.Join(dir, "after.png")
+			if err := vm.Screendump(after); err != nil {
+				t.Fatal(err)
+			}
+			changed = diff(a, readPNG(t, after))
+			if changed == 0 {
+				time.Sleep(200 * time.Millisecond)
+			}
+		}
 		if changed > 0 {
 			break
 		}
-		time.Sleep(200 * time.Millisecond)
+		t.Logf("tap at (%d,%d) changed nothing", x, y)
 	}
 	if changed == 0 {
-		t.Fatalf("screen unchanged after a tap at (%d,%d)", x, y)
+		t.Fatalf("screen unchanged after taps at %v", taps)
 	}
 	t.Logf("tap at (%d,%d) changed %d pixels", x, y, changed)
 	if err := vm.Quit(); err != nil {
@@ -155,7 +164,7 @@ func TestProbeImageBoots(t *testing.T) {
 	defer cancel()
 	img := filepath.Join(t.TempDir(), "probe.img")
 	buildImage(t, ctx, "gokrazy/imagetest/instance.toml", img)
-	bootAndTap(t, ctx, img, "MITRA-PROBE: first frame", "MITRA-PROBE: evdev: ", "MITRA-PROBE: touch")
+	bootAndTap(t, ctx, img, "MITRA-PROBE: first frame", "MITRA-PROBE: evdev: ", "MITRA-PROBE: touch", [][2]float64{{0.5, 0.5}})
 
 	// bootAndTap ended with QMP quit, a power cut for the guest. The
 	// probe's fsync'd boot counter on /perm must have survived it.
@@ -178,8 +187,8 @@ func TestProbeImageBoots(t *testing.T) {
 
 // TestKioskImageBoots boots the real kiosk image (gokrazy/instance.toml)
 // and waits for cmd/mitra's "MITRA: first frame" marker. It runs when
-// MITRA_KIOSK_IMAGE_TEST=1 (or under CI), as it needs cmd/mitra's fbdev
-// display wiring.
+// MITRA_KIOSK_IMAGE_TEST=1, as it needs cmd/mitra's fbdev display wiring;
+// MITRA_KIOSK_INSTANCE names another instance file (module-relative).
 func TestKioskImageBoots(t *testing.T) {
 	if os.Getenv("MITRA_KIOSK_IMAGE_TEST") != "1" {
 		t.Skip("set MITRA_KIOSK_IMAGE_TEST=1 to boot the kiosk image")
@@ -187,9 +196,15 @@ func TestKioskImageBoots(t *testing.T) {
 	requireTools(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
+	instance := "gokrazy/instance.toml"
+	if f := os.Getenv("MITRA_KIOSK_INSTANCE"); f != "" {
+		instance = f // relative to the module root
+	}
 	img := filepath.Join(t.TempDir(), "mitra-amd64.img")
-	buildImage(t, ctx, "gokrazy/instance.toml", img)
-	bootAndTap(t, ctx, img, KioskFirstFrame, "", "")
+	buildImage(t, ctx, instance, img)
+	// The language switch sits top right on the Home screen; the first
+	// service tile is the fallback.
+	bootAndTap(t, ctx, img, KioskFirstFrame, "", "", [][2]float64{{0.93, 0.08}, {0.80, 0.08}, {0.13, 0.35}})
 }
 
 func readPNG(t *testing.T, file string) image.Image {
