@@ -207,7 +207,7 @@ func (k *kiosk) toBill(biller, kno string) {
 	k.press("Electricity")
 	k.screen("biller")
 	k.press(biller)
-	k.screen("ref")
+	k.screen("knumber")
 	k.typeText(kno)
 	k.press("Get bill")
 	k.screen("bill")
@@ -381,7 +381,7 @@ func TestBadInput(t *testing.T) {
 	k.press("JVVNL")
 	k.typeText("21012345")
 	st := k.press("Get bill")
-	if st.Screen != "ref" || !strings.Contains(st.Message, "not valid") {
+	if st.Screen != "knumber" || !strings.Contains(st.Message, "not valid") {
 		t.Errorf("short K-number: %+v", st)
 	}
 	if _, code := k.post("/type", url.Values{"text": {"12a"}}); code != http.StatusUnprocessableEntity {
@@ -396,7 +396,7 @@ func TestBadInput(t *testing.T) {
 	k.typeText("210123456789")
 	k.press("Get bill")
 	st = k.waitFor("gateway-down message", func(s ui.State) bool { return strings.Contains(s.Message, "not reachable") })
-	if st.Screen != "ref" || len(k.journal()) != 0 {
+	if st.Screen != "knumber" || len(k.journal()) != 0 {
 		t.Errorf("after gateway down: screen %s, journal %v; want nothing charged", st.Screen, k.journal())
 	}
 	if _, code := k.post("/press", url.Values{"text": {"No such button"}}); code != http.StatusNotFound {
