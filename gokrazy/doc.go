@@ -9,7 +9,9 @@
 //     hostname, exactly as gokrazy derives them)
 //   - cmdline.go: the kernel command line (root=PARTUUID=…/PARTNROFF=1, padded
 //     so the root can be switched in place)
-//   - fat.go: the boot partition (kernel, systemd-boot, loader entry)
+//   - fat.go: the boot partition's FAT16, in gokrazy's own shape
+//   - boot.go: what goes on it (PC: kernel, systemd-boot, loader entry;
+//     Raspberry Pi: GPU firmware, kernel, device trees, config.txt)
 //   - squashfs.go: the read-only root (init, gokrazy system programs, the
 //     kiosk, /etc, kernel modules), gzip-compressed because the served
 //     kernels enable only SQUASHFS_ZLIB

@@ -67,7 +67,8 @@ type moduleInfo struct {
 func (g goBuilder) module(ctx context.Context, path string) (moduleInfo, error) {
 	cmd := exec.CommandContext(ctx, g.goTool, "list", "-m", "-json", path)
 	cmd.Dir = g.moduleDir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	// Read-only: resolving a version must never edit Mitra's go.mod.
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -52,7 +52,7 @@ func (a *app) render() {
 		body, title, step, steps = a.cashScreen(), a.t("cash.title"), 5, 5
 		back = nil
 		cancel = nil
-		if a.paySt.Phase == engine.PhaseInserting || a.paySt.Phase == engine.PhaseOverpay {
+		if (a.paySt.Phase == engine.PhaseInserting && !paidIn(a.paySt)) || a.paySt.Phase == engine.PhaseOverpay {
 			p := a.pay
 			cancel = func() { a.touched(); a.expectPay(); offLoop(p.Cancel) }
 		}
@@ -389,7 +389,7 @@ func (a *app) payChanged(p engine.CashPayment, s engine.PaymentState) {
 	a.paySt = s
 	// The engine answered; nothing more is in flight. Released after the
 	// render below, so the automation endpoint sees the new screen.
-	if s.Phase != engine.PhasePosting && s.Phase != engine.PhasePrinting {
+	if s.Phase != engine.PhasePosting && s.Phase != engine.PhasePrinting && !paidIn(s) {
 		defer a.releasePay()
 	}
 	if s.Phase.Final() {
@@ -417,13 +417,13 @@ func (a *app) cashScreen() fyne.CanvasObject {
 	switch {
 	case s.Problem != engine.NoProblem:
 		status, statusColor = a.t("problem."+string(s.Problem)), kt.Danger
-	case s.Phase == engine.PhasePosting:
+	case s.Phase == engine.PhasePosting || paidIn(s):
 		status = a.t("cash.posting")
 	case s.Phase == engine.PhasePrinting:
 		status = a.t("cash.printing")
 	}
 	parts := []fyne.CanvasObject{amounts, centred(status, 28, true, statusColor)}
-	if vals := a.k.SimNoteValues(); len(vals) > 0 && (s.Phase == engine.PhaseInserting) {
+	if vals := a.k.SimNoteValues(); len(vals) > 0 && s.Phase == engine.PhaseInserting && !paidIn(s) {
 		var notes []fyne.CanvasObject
 		for _, v := range vals {
 			v := v
@@ -522,4 +522,10 @@ func (a *app) recoveredLines() []string {
 		}
 	}
 	return lines
+}
+
+// paidIn reports a payment whose notes are all in, which the engine is
+// about to post: the acceptor is done, so nothing more can be inserted.
+func paidIn(s engine.PaymentState) bool {
+	return s.Phase == engine.PhaseInserting && s.Due > 0 && s.Remaining() == 0
 }

@@ -79,6 +79,11 @@ func scale(v int32, a Axis, pixels int) float32 {
 // are collected until SYN_REPORT, as the kernel groups one report.
 type decoder struct {
 	t Transform
+	// minMove is the distance in pixels a contact must travel from the
+	// last reported position before a TouchMove is reported: the embedded
+	// Fyne driver repaints the whole window on every move, so jitter of a
+	// resting finger must not reach it.
+	minMove float32
 
 	x, y     int32 // current raw position (single-touch or slot 0)
 	down     bool  // contact reported by the device
@@ -152,13 +157,36 @@ func (d *decoder) report(out []display.Event) []display.Event {
 	switch {
 	case d.down && !d.wasDown:
 		out = append(out, display.Event{Kind: display.TouchDown, X: x, Y: y})
-	case d.down && d.wasDown && d.moved && (x != d.lastX || y != d.lastY):
+		d.lastX, d.lastY = x, y
+	case d.down && d.wasDown && d.moved && d.farEnough(x, y):
 		out = append(out, display.Event{Kind: display.TouchMove, X: x, Y: y})
+		d.lastX, d.lastY = x, y
 	case !d.down && d.wasDown:
 		out = append(out, display.Event{Kind: display.TouchUp, X: x, Y: y})
 	}
 	d.wasDown = d.down
-	d.lastX, d.lastY = x, y
 	d.moved = false
+	return out
+}
+
+func (d *decoder) farEnough(x, y float32) bool {
+	dx, dy := x-d.lastX, y-d.lastY
+	if dx == 0 && dy == 0 {
+		return false
+	}
+	return dx*dx+dy*dy >= d.minMove*d.minMove
+}
+
+// coalesceMoves keeps only the last of consecutive TouchMove events: moves
+// that arrived together are stale except for the newest, and each one
+// would cost the UI a full repaint.
+func coalesceMoves(evs []display.Event) []display.Event {
+	out := evs[:0]
+	for i, e := range evs {
+		if e.Kind == display.TouchMove && i+1 < len(evs) && evs[i+1].Kind == display.TouchMove {
+			continue
+		}
+		out = append(out, e)
+	}
 	return out
 }

@@ -9,7 +9,10 @@
 // rotation. Both single-touch (ABS_X/ABS_Y with BTN_TOUCH, or BTN_LEFT as
 // QEMU's usb-tablet and virtio-tablet send) and multi-touch protocol B
 // (slot 0 only: ABS_MT_SLOT, ABS_MT_TRACKING_ID, ABS_MT_POSITION_X/Y) are
-// understood. The device directory is rescanned periodically, so a
+// understood. Moves shorter than Opts.MinMove (4 px) are dropped and moves
+// decoded together are coalesced into the newest, because the embedded Fyne
+// driver repaints the whole window for each. The device directory is
+// rescanned periodically, so a
 // touchscreen plugged in after boot (or re-enumerated after a USB reset) is
 // picked up.
 //

@@ -19,6 +19,10 @@ import (
 // DefaultGlob is where event devices appear (devtmpfs; no udev needed).
 const DefaultGlob = "/dev/input/event*"
 
+// DefaultMinMove drops touch moves under 4 px, which only repaint the
+// screen (docs/fyne-embedded.md: every move is a full repaint).
+const DefaultMinMove = 4
+
 // DefaultRescan is how often the device directory is rescanned for
 // hot-plugged touchscreens.
 const DefaultRescan = 2 * time.Second
@@ -34,6 +38,9 @@ type Opts struct {
 	// Calibration, when its ranges are non-zero, replaces the ranges the
 	// device reports (a resistive panel's measured edges).
 	Calibration struct{ X, Y Axis }
+	// MinMove is how far (in pixels) a touch must move before a TouchMove
+	// is reported; 0 means DefaultMinMove, negative reports every move.
+	MinMove float32
 	// SwapXY, InvertX, InvertY and Rotate orient the panel; see Transform.
 	SwapXY, InvertX, InvertY bool
 	Rotate                   int
@@ -72,6 +79,12 @@ func Open(opts Opts) (*Input, error) {
 	}
 	if opts.Rescan == 0 {
 		opts.Rescan = DefaultRescan
+	}
+	switch {
+	case opts.MinMove == 0:
+		opts.MinMove = DefaultMinMove
+	case opts.MinMove < 0:
+		opts.MinMove = 0
 	}
 	in := &Input{
 		opts:    opts,
@@ -194,13 +207,12 @@ func (in *Input) transform(x, y Axis) Transform {
 
 // read decodes events from r until it fails or the input closes.
 func (in *Input) read(r io.Reader, t Transform) error {
-	return readEvents(r, EventSize, t, in.events, in.done)
+	return readEvents(r, EventSize, &decoder{t: t, minMove: in.opts.MinMove}, in.events, in.done)
 }
 
 // readEvents is the device reader, separate from the file handling so tests
 // can drive it through a pipe.
-func readEvents(r io.Reader, size int, t Transform, out chan<- display.Event, done <-chan struct{}) error {
-	d := decoder{t: t}
+func readEvents(r io.Reader, size int, d *decoder, out chan<- display.Event, done <-chan struct{}) error {
 	buf := make([]byte, 64*size)
 	var pending []byte
 	var evs []display.Event
@@ -218,6 +230,7 @@ func readEvents(r io.Reader, size int, t Transform, out chan<- display.Event, do
 			for _, e := range raw {
 				evs = d.feed(e, evs)
 			}
+			evs = coalesceMoves(evs)
 			for _, e := range evs {
 				select {
 				case out <- e:

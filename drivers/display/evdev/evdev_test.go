@@ -29,6 +29,11 @@ func record(size int, evs ...InputEvent) []byte {
 // reader, as the kernel's event device would, and returns the events.
 func playback(t *testing.T, tr Transform, stream []byte, chunk int) []display.Event {
 	t.Helper()
+	return playbackDecoder(t, &decoder{t: tr}, stream, chunk)
+}
+
+func playbackDecoder(t *testing.T, d *decoder, stream []byte, chunk int) []display.Event {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +41,7 @@ func playback(t *testing.T, tr Transform, stream []byte, chunk int) []display.Ev
 	out := make(chan display.Event, 100)
 	done := make(chan struct{})
 	errc := make(chan error, 1)
-	go func() { errc <- readEvents(r, EventSize, tr, out, done) }()
+	go func() { errc <- readEvents(r, EventSize, d, out, done) }()
 	// Write in odd-sized pieces: a read may return part of an event.
 	for len(stream) > 0 {
 		n := min(chunk, len(stream))
@@ -110,6 +115,54 @@ func TestSingleTouchDrag(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("event %d = %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestMoveThresholdAndCoalescing: jitter under MinMove is dropped, and
+// moves decoded from one read collapse into the newest.
+func TestMoveThresholdAndCoalescing(t *testing.T) {
+	tr := Transform{Width: 1001, Height: 1001, X: Axis{0, 1000}, Y: Axis{0, 1000}}
+	down := record(EventSize, ev(evKey, btnTouch, 1), ev(evAbs, absX, 100), ev(evAbs, absY, 100), syn)
+	jitter := record(EventSize, ev(evAbs, absX, 102), syn, ev(evAbs, absY, 98), syn) // < 4 px from (100,100)
+	drag := record(EventSize, ev(evAbs, absX, 200), syn, ev(evAbs, absX, 300), syn, ev(evAbs, absX, 400), syn)
+	up := record(EventSize, ev(evKey, btnTouch, 0), syn)
+	stream := append(append(append(down, jitter...), drag...), up...)
+
+	// Whole stream in one read: the three drag moves coalesce into one.
+	got := playbackDecoder(t, &decoder{t: tr, minMove: 4}, stream, len(stream))
+	want := []display.Event{
+		{Kind: display.TouchDown, X: 100, Y: 100},
+		{Kind: display.TouchMove, X: 400, Y: 98},
+		{Kind: display.TouchUp, X: 400, Y: 98},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("one read: got %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("one read: event %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+
+	// The decoder alone (no coalescing): the jitter is dropped, each drag
+	// step is a move.
+	raw, err := ParseEvents(stream, EventSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := decoder{t: tr, minMove: 4}
+	var evs []display.Event
+	for _, e := range raw {
+		evs = d.feed(e, evs)
+	}
+	var moves []float32
+	for _, e := range evs {
+		if e.Kind == display.TouchMove {
+			moves = append(moves, e.X)
+		}
+	}
+	if len(moves) != 3 || moves[0] != 200 || moves[1] != 300 || moves[2] != 400 {
+		t.Errorf("decoder moves at x = %v, want [200 300 400] (jitter dropped)", moves)
 	}
 }
 

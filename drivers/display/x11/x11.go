@@ -176,7 +176,17 @@ func (x *Window) put(frame *image.RGBA, r image.Rectangle) error {
 // conversion").
 func toX(dst, src []byte, msb bool) {
 	dst = dst[:len(src)]
-	for p := 0; p+4 <= len(src); p += 4 {
+	p := 0
+	if !msb {
+		// Two pixels per uint64: R G B A R G B A (LSB first) becomes
+		// B G R 0 B G R 0.
+		for ; p+8 <= len(src); p += 8 {
+			v := binary.LittleEndian.Uint64(src[p:])
+			px := (v&0x000000FF000000FF)<<16 | v&0x0000FF000000FF00 | (v>>16)&0x000000FF000000FF
+			binary.LittleEndian.PutUint64(dst[p:], px)
+		}
+	}
+	for ; p+4 <= len(src); p += 4 {
 		v := binary.LittleEndian.Uint32(src[p:]) // A B G R, MSB to LSB
 		px := v&0xFF<<16 | v&0xFF00 | v>>16&0xFF // 0x00RRGGBB
 		if msb {
