@@ -14,7 +14,7 @@ import (
 // the stock embedded driver: Capture (the whole tree), conversion to RGBA
 // with change detection, and Present to the headless framebuffer.
 func BenchmarkHomeFrame(b *testing.B) {
-	h := start(b, fakekiosk.New(), harnessOpts{lang: "hi"})
+	h := start(b, fakekiosk.New(), harnessOpts{lang: "hi", size: image.Pt(1280, 800)})
 	d := h.app.d
 	b.ResetTimer()
 	for b.Loop() {
@@ -28,7 +28,7 @@ func BenchmarkHomeFrame(b *testing.B) {
 // channel (as from a backend) to its frame being presented: a press and a
 // release on a Home tile that is not active (so the screen stays).
 func BenchmarkTapToFrame(b *testing.B) {
-	h := start(b, fakekiosk.New(), harnessOpts{lang: "hi"})
+	h := start(b, fakekiosk.New(), harnessOpts{lang: "hi", size: image.Pt(1280, 800)})
 	d := h.app.d
 	// Blank margin under the tiles: touching it changes nothing, so each
 	// iteration measures the same frame.

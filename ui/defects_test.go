@@ -133,7 +133,7 @@ func TestSlowTapActs(t *testing.T) {
 // The input path drops touch moves under 4 px: each would cost a full
 // repaint, and a kiosk has nothing to drag.
 func TestSmallMovesDropped(t *testing.T) {
-	h := start(t, fakekiosk.New(), harnessOpts{lang: "en"})
+	h := start(t, fakekiosk.New(), harnessOpts{lang: "en", size: image.Pt(1280, 800)})
 	tests := []struct {
 		name   string
 		moves  [][2]float32

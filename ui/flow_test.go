@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"net/http"
 	"net/url"
 	"strings"
@@ -240,7 +241,7 @@ func TestRecoveredNotice(t *testing.T) {
 	k := fakekiosk.New()
 	k.Outcomes = []engine.Outcome{{TxnID: "T-0007", Phase: engine.PhaseCredited, Amount: money.Rupees(500),
 		Credit: &engine.CreditSlip{ID: "C-T-0007", TxnID: "T-0007", Amount: money.Rupees(500)}, Summary: "credited"}}
-	h := start(t, k, harnessOpts{lang: "hi"})
+	h := start(t, k, harnessOpts{lang: "hi", size: image.Pt(1280, 800)})
 	s := h.state()
 	h.wantLabel(s, "₹500 की क्रेडिट पर्ची")
 	s = h.press("English")
@@ -260,7 +261,7 @@ func TestRecoveredNotice(t *testing.T) {
 
 // TestAutomationRequests checks the endpoint's answers to bad requests.
 func TestAutomationRequests(t *testing.T) {
-	h := start(t, fakekiosk.New(), harnessOpts{lang: "hi"})
+	h := start(t, fakekiosk.New(), harnessOpts{lang: "hi", size: image.Pt(1280, 800)})
 	tests := []struct {
 		method, path string
 		q            url.Values

@@ -23,6 +23,9 @@ import (
 // and a fake engine. (Only the tests import drivers/display/headless; the
 // ui package itself does not.)
 
+// defaultTestScreen is the screen size of tests that do not ask for one.
+var defaultTestScreen = image.Pt(1280, 800)
+
 // harness is one running UI.
 type harness struct {
 	t      *testing.T
@@ -55,7 +58,7 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 		}
 	}
 	if o.size == (image.Point{}) {
-		o.size = image.Pt(1280, 800)
+		o.size = defaultTestScreen
 	}
 	h := &harness{k: k, screen: headless.New(o.size.X, o.size.Y), input: make(chan InputEvent, 64), token: o.token, done: make(chan error, 1)}
 	if tt, ok := t.(*testing.T); ok {

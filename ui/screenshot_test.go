@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"os"
 	"testing"
 
@@ -15,7 +16,7 @@ func TestScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set MITRA_SCREENSHOTS=dir to write screenshots")
 	}
-	h := start(t, fakekiosk.New(), harnessOpts{lang: "hi"})
+	h := start(t, fakekiosk.New(), harnessOpts{lang: "hi", size: image.Pt(1280, 800)})
 	h.savePNG(dir + "/home-hi.png")
 	h.press("English")
 	h.savePNG(dir + "/home-en.png")

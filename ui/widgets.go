@@ -82,6 +82,16 @@ type tileRenderer struct {
 	texts []*canvas.Text
 }
 
+// tilePad is the horizontal margin inside a tile and lineGap the space
+// between its lines (Devanagari's matras need the air).
+const (
+	tilePad = 12
+	lineGap = 4
+)
+
+// Layout implements fyne.WidgetRenderer. A line too wide for the tile is
+// shrunk to fit rather than spilling over its neighbour ("Aadhaar / Jan
+// Aadhaar" on a quarter of the screen).
 func (r *tileRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
 	// A label longer than its tile (English is often wider than Hindi)
@@ -94,15 +104,20 @@ func (r *tileRenderer) Layout(s fyne.Size) {
 		}
 	}
 	total := float32(0)
-	for _, tx := range r.texts {
+	for i, tx := range r.texts {
+		tx.TextSize = r.t.sizes[i]
+		if w := fyne.MeasureText(tx.Text, tx.TextSize, tx.TextStyle).Width; w > s.Width-2*tilePad && w > 0 {
+			tx.TextSize *= (s.Width - 2*tilePad) / w
+		}
 		total += tx.MinSize().Height
 	}
+	total += lineGap * float32(len(r.texts)-1)
 	y := (s.Height - total) / 2
 	for _, tx := range r.texts {
 		h := tx.MinSize().Height
 		tx.Move(fyne.NewPos(0, y))
 		tx.Resize(fyne.NewSize(s.Width, h))
-		y += h
+		y += h + lineGap
 	}
 }
 
