@@ -52,29 +52,17 @@ func Settle(stateDir, date string) (Settlement, error) {
 		return Settlement{}, fmt.Errorf("engine: settle: date %q: use YYYY-MM-DD", date)
 	}
 	s := Settlement{Date: date, Notes: map[money.Paise]int{}}
-	txns := map[string]*txn{}
-	var order []string
-	in := func(t time.Time) bool {
-		lt := t.In(receipt.IST)
+	h := newHistory()
+	h.keep = func(r journal.Record) bool {
+		lt := r.Time.In(receipt.IST)
 		return !lt.Before(day) && lt.Before(day.AddDate(0, 0, 1))
 	}
-	fold := func(r journal.Record) error {
-		if r.Txn == "" || !in(r.Time) {
-			return nil
-		}
-		t, ok := txns[r.Txn]
-		if !ok {
-			t = &txn{ID: r.Txn}
-			txns[r.Txn] = t
-			order = append(order, r.Txn)
-		}
+	h.each = func(r journal.Record, b body) {
 		if r.Type == recStacked {
-			var b body
-			json.Unmarshal(r.Body, &b)
 			s.Notes[b.Note]++
 		}
-		return t.apply(r)
 	}
+	fold := h.fold
 	dir := filepath.Join(stateDir, "journal")
 	if _, err := os.Stat(filepath.Join(dir, "archive")); err == nil {
 		if _, err := journal.Replay(filepath.Join(dir, "archive"), fold); err != nil {
@@ -84,8 +72,8 @@ func Settle(stateDir, date string) (Settlement, error) {
 	if _, err := journal.Replay(dir, fold); err != nil {
 		return s, err
 	}
-	for _, id := range order {
-		t := txns[id]
+	for _, id := range h.order {
+		t := h.txns[id]
 		s.CashIn += t.Stacked
 		s.Credits += t.credited()
 		s.CreditSlips += len(t.Credits)
