@@ -215,12 +215,15 @@ func TestCrashAtEveryJournalStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: seconds of child processes")
 	}
-	tried, violations := 0, 0
+	tried, violations, killed := 0, 0, 0
 	for at := 1; at < 200; at++ {
 		completed := false
 		for _, mode := range []string{"synced", "torn"} {
 			res := runCrashPoint(t, at, mode)
 			tried++
+			if !res.completed {
+				killed++
+			}
 			for _, s := range res.violations {
 				violations++
 				t.Errorf("crash at record %d (%s): %s", at, mode, s)
@@ -231,6 +234,11 @@ func TestCrashAtEveryJournalStep(t *testing.T) {
 			break
 		}
 	}
-	t.Logf("crash points tried: %d, invariant violations: %d", tried, violations)
+	// Every point but the last (where the payment finished before the
+	// count was reached) must really have killed the child mid-payment.
+	if killed < tried-2 || killed < 20 {
+		t.Errorf("only %d of %d runs were killed mid-payment", killed, tried)
+	}
+	t.Logf("crash points tried: %d (killed mid-payment: %d), invariant violations: %d", tried, killed, violations)
 	fmt.Printf("crashtest: %d crash points tried, %d violations\n", tried, violations)
 }
