@@ -5,8 +5,6 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 GO_VERSION := 1.26.8
-# A Go toolchain from the Go module proxy (golang.org/toolchain) when the
-# machine has none new enough: Debian 12's golang-go is 1.19.
 GO_LOCAL := $(CURDIR)/.cache/go/golang.org/toolchain@v0.0.1-go$(GO_VERSION).linux-$(shell dpkg --print-architecture 2>/dev/null || echo amd64)/bin/go
 GO := $(shell if command -v go >/dev/null 2>&1 && go version | grep -qE 'go1\.(2[6-9]|[3-9][0-9])'; then command -v go; else echo $(GO_LOCAL); fi)
 
@@ -16,24 +14,37 @@ GOFLAGS_APP := CGO_ENABLED=0
 
 STATE ?= $(CURDIR)/state
 CONFIG ?=
-APT_TEST := xvfb x11-apps zbar-tools imagemagick fonts-noto-core socat
+APT_TEST := xvfb zbar-tools qemu-system-x86 ovmf systemd-boot-efi e2fsprogs gdisk dosfstools mtools squashfs-tools
+APT_IMAGE := systemd-boot-efi e2fsprogs
+APT_QEMU := qemu-system-x86 ovmf
+ARCH ?= amd64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run run-headless test test-short bench build gateway toolchain modules apt-test clean fmt vet golden
+.PHONY: help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
 
 help:
 	@echo "make run        the kiosk in a window (simulated devices, built-in sandbox gateway)"
 	@echo "make test       every test (installs what it needs)"
 	@echo "make bench      benchmarks (render, tap latency, journal, drivers)"
+	@echo "make crashtest  kill a payment at every journal step and check the money invariants"
 	@echo "make gateway    the sandbox gateway alone on 127.0.0.1:8700"
-	@echo "make image      the appliance image (build/mitra-amd64.img); make qemu boots it"
+	@echo "make image      the appliance image (build/mitra-amd64.img; ARCH=arm64 → build/mitra-rpi.img)"
+	@echo "make qemu       boot the image in QEMU (HEADLESS=1 without a window)"
 
+# Go 1.26 comes from the Go module proxy (the golang.org/toolchain module)
+# when the machine has no Go new enough: Debian 12's golang-go is 1.19, too old
+# for this module. The proxy's address is the go command's own default
+# (`go env GOPROXY`), so Debian's golang-go is installed first if there is no
+# go at all.
 toolchain:
 	@if [ "$(GO)" = "$(GO_LOCAL)" ] && [ ! -x "$(GO_LOCAL)" ]; then \
+	  command -v go >/dev/null || { echo ">> installing Debian's golang-go to bootstrap"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq golang-go curl unzip >/dev/null; }; \
+	  command -v curl >/dev/null && command -v unzip >/dev/null || $(SUDO) apt-get install -y -qq curl unzip >/dev/null; \
+	  proxy=$$(go env GOPROXY | tr ',|' '\n\n' | grep -m1 '^http'); \
+	  [ -n "$$proxy" ] || { echo "no Go module proxy configured (go env GOPROXY)"; exit 1; }; \
 	  echo ">> installing Go $(GO_VERSION) from the Go module proxy into .cache/go"; \
-	  command -v curl >/dev/null && command -v unzip >/dev/null || $(SUDO) apt-get install -y curl unzip; \
 	  mkdir -p .cache/go && curl -sSfL -o .cache/go/toolchain.zip \
-	    https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go$(GO_VERSION).linux-$$(dpkg --print-architecture).zip && \
+	    "$$proxy/golang.org/toolchain/@v/v0.0.1-go$(GO_VERSION).linux-$$(dpkg --print-architecture).zip" && \
 	  (cd .cache/go && unzip -q -o toolchain.zip && rm toolchain.zip); \
 	fi
 	@echo ">> using $$($(GO) version)"
@@ -42,12 +53,28 @@ modules: toolchain
 	@echo ">> downloading Go modules"
 	@$(GO) mod download
 
+apt-image:
+	@$(MAKE) --no-print-directory apt-test APT_TEST="$(APT_IMAGE)"
+
+apt-qemu:
+	@$(MAKE) --no-print-directory apt-test APT_TEST="$(APT_IMAGE) $(APT_QEMU)"
+
 apt-test:
 	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo ">> installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	else echo ">> Debian packages present: $(APT_TEST)"; fi
+
+# The appliance image: build/mitra-amd64.img (PC, UEFI), or with ARCH=arm64
+# build/mitra-rpi.img (Raspberry Pi 4/5). See gokrazy/README.md.
+image: modules apt-image
+	@echo ">> building the $(ARCH) appliance image"
+	@$(GO) run ./cmd/mitra-image -arch $(ARCH) -config gokrazy/instance.toml
+
+# Boots build/mitra-amd64.img in QEMU (TCG, OVMF); HEADLESS=1 for no window.
+qemu: image apt-qemu
+	@$(GO) run ./gokrazy/cmd/mitra-qemu -image build/mitra-amd64.img $(if $(HEADLESS),-display=false)
 
 build: modules
 	@echo ">> building build/mitra, build/mitractl, build/mitra-gateway (CGO_ENABLED=0, -tags $(TAGS))"
@@ -72,6 +99,12 @@ test: modules apt-test
 	@$(GOFLAGS_APP) $(GO) build -tags $(TAGS) -o /dev/null ./cmd/mitra
 	@echo ">> go test (race detector on, fuzz seed corpora included)"
 	@$(GO) test -tags $(TAGS) -race -timeout 20m ./...
+
+# crashtest kills a cash payment with SIGKILL at every journal record (synced,
+# and torn in half) and checks the money invariants after each recovery. It is
+# part of `make test`; this target runs it alone and verbosely.
+crashtest: modules
+	@$(GO) test -tags $(TAGS) -count=1 -run 'TestCrashAtEveryJournalStep' -v ./appliance/engine/ | grep -E 'crashtest:|^(--- |ok|FAIL)'
 
 bench: modules apt-test
 	@$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 20x ./...

@@ -111,6 +111,11 @@ func run(ctx context.Context, opts Options, hook func(*app)) error {
 		a.lang = i18n.English
 	}
 	a.d.onFirst = opts.OnFirstFrame
+	// Fyne parses $LANG for its own (unused) translations and logs an error
+	// on the "C" locale of a bare kiosk; the UI's language is its own.
+	if l := os.Getenv("LANG"); l == "" || l == "C" || l == "POSIX" || strings.HasPrefix(l, "C.") {
+		os.Setenv("LANG", "en_IN.UTF-8")
+	}
 	if hook != nil {
 		hook(a)
 	}

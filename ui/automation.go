@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image/png"
 	"net"
@@ -152,6 +153,17 @@ func (a *app) automationHandler(token string) http.Handler {
 			return
 		}
 		a.d.settle(settleTimeout)
+		writeJSON(w, http.StatusOK, a.state())
+	})
+	mux.HandleFunc("POST /sim/fault", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.k.SimFault(r.URL.Query().Get("fault")); err != nil {
+			status := http.StatusBadRequest
+			if errors.Is(err, engine.ErrNotSimulated) {
+				status = http.StatusNotFound
+			}
+			http.Error(w, err.Error(), status)
+			return
+		}
 		writeJSON(w, http.StatusOK, a.state())
 	})
 	if token == "" {

@@ -450,7 +450,9 @@ func (a *app) overpayOverlay() fyne.CanvasObject {
 	keepNames := []string{i18n.T(i18n.Hindi, "overpay.keep", fmtMoney(excess)), i18n.T(i18n.English, "overpay.keep", fmtMoney(excess))}
 	keep := newTile("overpay.keep", kt.Accent, kt.White, func() { a.touched(); a.expectPay(); p := a.pay; offLoop(func() { p.DecideOverpay(true) }) }, a.t("overpay.keep", fmtMoney(excess))).
 		withSizes(28).withNames(keepNames...)
-	return a.modal([]string{a.t("overpay.title"), fmtMoney(s.Escrow)}, ret, keep)
+	cancel := newTile("nav.cancel", kt.Danger, kt.White, func() { a.touched(); a.expectPay(); p := a.pay; offLoop(func() { p.Cancel() }) }, symCancel+" "+a.t("nav.cancel")).
+		withSizes(28).withNames(append(i18n.Both("nav.cancel"), symCancel+" "+a.t("nav.cancel"))...)
+	return a.modal([]string{a.t("overpay.title"), fmtMoney(s.Escrow)}, ret, keep, cancel)
 }
 
 // modal is the kiosk's own dialog: a dimmed layer and a card, part of the

@@ -94,6 +94,15 @@ const (
 // Aadhaar" on a quarter of the screen).
 func (r *tileRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
+	// A label longer than its tile (English is often wider than Hindi)
+	// shrinks until it fits, down to 18 px, rather than running past the
+	// tile's edges.
+	for i, tx := range r.texts {
+		tx.TextSize = r.t.sizes[i]
+		for tx.MinSize().Width > s.Width-16 && tx.TextSize > 18 {
+			tx.TextSize -= 2
+		}
+	}
 	total := float32(0)
 	for i, tx := range r.texts {
 		tx.TextSize = r.t.sizes[i]

@@ -163,6 +163,10 @@ type Kiosk interface {
 	// SimNoteValues lists the notes the simulated acceptor takes (empty on
 	// real hardware): the sim panel shows one button per value.
 	SimNoteValues() []money.Paise
+	// SimFault switches a simulated device fault: "paper-out", "paper-ok"
+	// (receipt printer), "counterfeit" (the next note is a fake),
+	// "jam" (the next accepted note jams). ErrNotSimulated on real hardware.
+	SimFault(fault string) error
 }
 
 // ErrNotSimulated is returned by simulator controls on real hardware.

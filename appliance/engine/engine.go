@@ -34,9 +34,11 @@ type Config struct {
 	StateDir string
 	Acceptor cash.BillAcceptor
 	// Feeder is the simulated acceptor's slot (sim mode only).
-	Feeder  cash.Feeder
-	Printer printer.ReceiptPrinter
-	Bills   billpay.Service
+	Feeder cash.Feeder
+	// PaperSensor is the simulated printer's paper switch (sim mode only).
+	PaperSensor interface{ SetPaperOut(bool) }
+	Printer     printer.ReceiptPrinter
+	Bills       billpay.Service
 	// BillCharge is the kiosk's user charge on a bill payment.
 	BillCharge money.Paise
 	// RenderSlip lays out a slip; nil = receipt.Render.
@@ -132,9 +134,28 @@ func New(cfg Config) (*Engine, error) {
 		j.Close()
 		return nil, err
 	}
+	// Closed segments whose transactions are all final move to the
+	// archive, so the next start-up replays only recent history.
+	if n, err := j.Archive(e.segmentDone); err != nil {
+		cfg.Log.Printf("journal archive: %v", err)
+	} else if n > 0 {
+		cfg.Log.Printf("journal: archived %d finished segment(s)", n)
+	}
 	e.done.Add(1)
 	go e.resolveLoop()
 	return e, nil
+}
+
+// segmentDone reports whether every transaction with a record in rs is final.
+func (e *Engine) segmentDone(rs []journal.Record) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, r := range rs {
+		if t := e.txns[r.Txn]; r.Txn != "" && (t == nil || t.Final == "") {
+			return false
+		}
+	}
+	return true
 }
 
 // Journal exposes the journal for the crash tests' hooks.
@@ -296,6 +317,27 @@ func (e *Engine) SimInsertNote(v money.Paise) error {
 		return ErrNotSimulated
 	}
 	return e.cfg.Feeder.Insert(v)
+}
+
+// SimFault implements Kiosk.
+func (e *Engine) SimFault(fault string) error {
+	switch fault {
+	case "paper-out", "paper-ok":
+		if e.cfg.PaperSensor == nil {
+			return ErrNotSimulated
+		}
+		e.cfg.PaperSensor.SetPaperOut(fault == "paper-out")
+		return nil
+	case "counterfeit", "jam":
+		if e.cfg.Feeder == nil {
+			return ErrNotSimulated
+		}
+		if fault == "jam" {
+			return e.cfg.Feeder.Jam(true)
+		}
+		return e.cfg.Feeder.InsertCounterfeit()
+	}
+	return fmt.Errorf("engine: unknown simulated fault %q (paper-out, paper-ok, counterfeit, jam)", fault)
 }
 
 // SimNoteValues implements Kiosk.

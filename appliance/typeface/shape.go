@@ -3,6 +3,7 @@ package typeface
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
 	"image/draw"
 	"sync"
@@ -105,9 +106,23 @@ func (l Line) Glyphs() int {
 }
 
 // Draw draws the line with its baseline at y, starting at x.
+//
+// The glyphs are rasterised into a mask the size of the line, then
+// composited: go-text/render sizes its scanline rasteriser to the whole
+// destination on every run, which on a tall receipt page cost ~300 ms per
+// slip; a line-sized mask makes it a few milliseconds.
 func (l Line) Draw(dst draw.Image, x, y int, c color.Color) {
-	r := render.Renderer{FontSize: l.size, PixScale: 1, Color: c}
-	for _, run := range l.runs {
-		x = r.DrawShapedRunAt(run, dst, x, y)
+	pad := 2
+	w, h := l.Width+2*pad, l.Ascent+l.Descent+2*pad
+	if w <= 2*pad || h <= 2*pad {
+		return
 	}
+	mask := image.NewAlpha(image.Rect(0, 0, w, h))
+	r := render.Renderer{FontSize: l.size, PixScale: 1, Color: color.Alpha{0xFF}}
+	px := pad
+	for _, run := range l.runs {
+		px = r.DrawShapedRunAt(run, mask, px, pad+l.Ascent)
+	}
+	rect := image.Rect(x-pad, y-l.Ascent-pad, x-pad+w, y-l.Ascent-pad+h)
+	draw.DrawMask(dst, rect, image.NewUniform(c), image.Point{}, mask, image.Point{}, draw.Over)
 }

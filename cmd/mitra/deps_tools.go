@@ -3,7 +3,8 @@
 // This file is never built. It pins modules that Mitra's design requires
 // (the gokrazy runtime for the appliance image, periph.io for the UPS's GPIO
 // and I²C, malgo for desktop audio) so that `go mod tidy` keeps them at
-// their reviewed versions until the packages that use them land.
+// their reviewed versions until the packages that use them land. (The
+// kernel and firmware modules are pinned in gokrazy/deps_tools.go.)
 package main
 
 import (

@@ -22,7 +22,7 @@ func main() {
 	flag.StringVar(&f.state, "state", defaultStateDir, "directory for the journal, gateway store and simulator output")
 	flag.BoolVar(&f.sim, "sim", false, "simulate every device")
 	flag.BoolVar(&f.headless, "headless", false, "no window: an in-memory framebuffer (use with -automation)")
-	flag.StringVar(&f.display, "display", "", "display backend: x11 or headless (default x11)")
+	flag.StringVar(&f.display, "display", "", "display backend: x11, headless or fbdev (the appliance's /dev/fb0 and evdev touch; default x11)")
 	flag.StringVar(&f.automation, "automation", "", "serve the automation/support endpoint on ADDR (loopback unless a token is configured)")
 	flag.BoolVar(&f.fullscreen, "fullscreen", false, "full-screen window (x11)")
 	version := flag.Bool("version", false, "print the version and exit")

@@ -45,14 +45,14 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	if err != nil {
 		return err
 	}
-	prn, err := openPrinter(cfg.Devices.ReceiptPrinter, f.state)
+	prn, paper, err := openPrinter(cfg.Devices.ReceiptPrinter, f.state)
 	if err != nil {
 		return err
 	}
 	charge, _ := cfg.Charges.BillPaymentCharge()
 	eng, err := engine.New(engine.Config{
 		KioskID: cfg.KioskID, KioskName: cfg.KioskName, StateDir: f.state,
-		Acceptor: acc, Feeder: feeder, Printer: prn, Bills: bills, BillCharge: charge,
+		Acceptor: acc, Feeder: feeder, Printer: prn, PaperSensor: paper, Bills: bills, BillCharge: charge,
 		RequestTimeout: cfg.Gateway.Timeout.Duration,
 		Log:            log.New(os.Stderr, "engine: ", log.LstdFlags),
 	})
@@ -61,7 +61,7 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	}
 	defer eng.Close()
 
-	screen, input, err := openDisplay(f, cfg)
+	screen, input, err := openDisplay(ctx, f, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -70,16 +70,20 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 		Kiosk: eng, Screen: screen, Input: bridge(input), Lang: cfg.Language,
 		AutomationAddr: f.automation, AutomationToken: cfg.Automation.Token,
 		IdleTimeout:  cfg.IdleTimeout.Duration,
-		OnFirstFrame: func() { firstFrame(logger) },
+		OnFirstFrame: func() { firstFrame(logger, f.display == "fbdev") },
 		OnAutomation: func(addr string) { logger.Printf("automation on http://%s", addr) },
 		Log:          log.New(os.Stderr, "ui: ", log.LstdFlags),
 	})
 }
 
-// firstFrame announces the first frame on the log (tests and the boot-time
-// figures wait for it).
-func firstFrame(logger *log.Logger) {
+// firstFrame announces the first frame on the log and, on the appliance's
+// framebuffer, on the serial console, where the image boot test and the
+// boot-time figures wait for it.
+func firstFrame(logger *log.Logger, onConsole bool) {
 	logger.Printf("first frame")
+	if onConsole {
+		console("MITRA: first frame")
+	}
 }
 
 // gateway returns the bill-payment back-end: the configured URL, or the
@@ -94,8 +98,8 @@ func gateway(ctx context.Context, cfg config.Config, state string, logger *log.L
 	if err != nil {
 		return nil, fmt.Errorf("sandbox gateway: %w (run from the repository, or set gateway.sandbox_data)", err)
 	}
-	if g.LoadReport != "" {
-		logger.Printf("sandbox ledger: %s", g.LoadReport)
+	if rep := g.LoadReport; rep != "" {
+		logger.Printf("sandbox ledger: %s", rep)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -133,32 +137,35 @@ func openAcceptor(setting string) (cash.BillAcceptor, cash.Feeder, error) {
 	return nil, nil, fmt.Errorf("note acceptor %q: unknown protocol (use sim or essp:/dev/ttyUSB0)", setting)
 }
 
-func openPrinter(setting, state string) (printer.ReceiptPrinter, error) {
+// openPrinter opens the receipt printer; in sim mode it also returns the
+// simulator's paper switch (nil otherwise).
+func openPrinter(setting, state string) (printer.ReceiptPrinter, interface{ SetPaperOut(bool) }, error) {
 	proto, addr := config.Device(setting)
 	var t io.ReadWriter
+	var paper interface{ SetPaperOut(bool) }
 	switch proto {
 	case "sim":
-		host, _, err := escpossim.Pipe(filepath.Join(state, "printer"))
+		host, sim, err := escpossim.Pipe(filepath.Join(state, "printer"))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		t = host
+		t, paper = host, sim
 	case "escpos":
 		f, err := os.OpenFile(addr, os.O_RDWR, 0)
 		if err != nil {
-			return nil, fmt.Errorf("receipt printer %s: %w", addr, err)
+			return nil, nil, fmt.Errorf("receipt printer %s: %w", addr, err)
 		}
 		t = f
 	case "escpos-tcp":
 		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 		if err != nil {
-			return nil, fmt.Errorf("receipt printer %s: %w", addr, err)
+			return nil, nil, fmt.Errorf("receipt printer %s: %w", addr, err)
 		}
 		t = c
 	default:
-		return nil, fmt.Errorf("receipt printer %q: unknown protocol (use sim, escpos:/dev/usb/lp0 or escpos-tcp:HOST:9100)", setting)
+		return nil, nil, fmt.Errorf("receipt printer %q: unknown protocol (use sim, escpos:/dev/usb/lp0 or escpos-tcp:HOST:9100)", setting)
 	}
-	return escpos.New(t, nil), nil
+	return escpos.New(t, nil), paper, nil
 }
 
 // bridge converts the display's events into the UI's.

@@ -42,7 +42,8 @@ type Kiosk struct {
 	Charge     money.Paise
 	Notes      []money.Paise // SimNoteValues; empty = real hardware
 	Outcomes   []engine.Outcome
-	PrinterOut bool // payments finish with ProblemPrinterDown
+	PrinterOut bool     // payments finish with ProblemPrinterDown
+	Faults     []string // SimFault calls, in order
 
 	mu       sync.Mutex
 	session  string
@@ -173,6 +174,17 @@ func (k *Kiosk) SimInsertNote(v money.Paise) error {
 
 // SimNoteValues implements engine.Kiosk.
 func (k *Kiosk) SimNoteValues() []money.Paise { return k.Notes }
+
+// SimFault implements engine.Kiosk: the fake records the faults asked for.
+func (k *Kiosk) SimFault(fault string) error {
+	if len(k.Notes) == 0 {
+		return engine.ErrNotSimulated
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.Faults = append(k.Faults, fault)
+	return nil
+}
 
 // Payment is the fake's engine.CashPayment.
 type Payment struct {

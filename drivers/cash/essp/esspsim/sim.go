@@ -42,6 +42,10 @@ type Opts struct {
 	NoteInPathAtPowerUp byte
 	// … or, when ClearToFront, handed back at the front.
 	ClearToFront bool
+	// OnStack, when set, is called (with the simulator's lock held) as a
+	// note passes the credit point: the crash tests keep the physical
+	// cashbox's contents outside the process that may die.
+	OnStack func(money.Paise)
 }
 
 type phase int
@@ -373,6 +377,9 @@ func (s *Sim) poll() []byte {
 	case stacking:
 		s.ph = credited
 		s.cashbox = append(s.cashbox, INR[s.ch-1])
+		if s.opts.OnStack != nil {
+			s.opts.OnStack(INR[s.ch-1])
+		}
 		return []byte{essp.EvNoteCredit, s.ch, essp.EvStacking}
 	case credited:
 		s.ph = idle

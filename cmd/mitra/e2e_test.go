@@ -1,0 +1,522 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mitra-kiosk/mitra/appliance/engine"
+	"github.com/mitra-kiosk/mitra/appliance/money"
+	"github.com/mitra-kiosk/mitra/drivers/printer/escpos"
+	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/ui"
+)
+
+// The end-to-end tests run the real kiosk binary, headless, on simulated
+// devices and the built-in sandbox gateway, and drive it only through its
+// automation endpoint, as a remote-support tool or a technician would.
+
+var kioskBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "mitra-e2e")
+	if err != nil {
+		panic(err)
+	}
+	kioskBin = filepath.Join(dir, "mitra")
+	build := exec.Command("go", "build", "-tags", "noos", "-o", kioskBin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the kiosk: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type kiosk struct {
+	t       *testing.T
+	state   string
+	api     string // automation
+	gateway string // sandbox
+	cmd     *exec.Cmd
+}
+
+var addrLine = regexp.MustCompile(`(automation|sandbox gateway) on (http://[0-9.:]+)`)
+
+// startKiosk runs the kiosk and waits for its first frame.
+func startKiosk(t *testing.T, state string) *kiosk {
+	t.Helper()
+	repo, _ := filepath.Abs("../..")
+	cfg := filepath.Join(t.TempDir(), "mitra.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("language = \"en\"\n[gateway]\nsandbox_data = %q\n", filepath.Join(repo, "testdata/sandbox"))), 0o644)
+	k := &kiosk{t: t, state: state}
+	k.cmd = exec.Command(kioskBin, "-sim", "-headless", "-state", state, "-config", cfg, "-automation", "127.0.0.1:0")
+	stderr, _ := k.cmd.StderrPipe()
+	if err := k.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.cmd.Process.Kill(); k.cmd.Wait() })
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			default:
+			}
+		}
+		close(lines)
+	}()
+	guard := time.After(60 * time.Second)
+	for k.api == "" || k.gateway == "" || !strings.Contains(k.api, "ready") {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("kiosk exited during start-up")
+			}
+			if m := addrLine.FindStringSubmatch(l); m != nil {
+				if m[1] == "automation" {
+					k.api = m[2]
+				} else {
+					k.gateway = m[2]
+				}
+			}
+			if strings.Contains(l, "first frame") && k.api != "" {
+				k.api += "#ready"
+			}
+		case <-guard:
+			t.Fatal("kiosk did not start within 60 s")
+		}
+	}
+	k.api = strings.TrimSuffix(k.api, "#ready")
+	go func() {
+		for range lines {
+		}
+	}()
+	return k
+}
+
+func (k *kiosk) post(path string, q url.Values) (ui.State, int) {
+	k.t.Helper()
+	resp, err := http.Post(k.api+path+"?"+q.Encode(), "", nil)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var st ui.State
+	if resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(b, &st); err != nil {
+			k.t.Fatalf("%s: %v: %s", path, err, b)
+		}
+	}
+	return st, resp.StatusCode
+}
+
+func (k *kiosk) press(label string) ui.State {
+	k.t.Helper()
+	st, code := k.post("/press", url.Values{"text": {label}})
+	if code != http.StatusOK {
+		k.t.Fatalf("press %q: HTTP %d on screen %q", label, code, k.state_().Screen)
+	}
+	return st
+}
+
+func (k *kiosk) typeText(s string) {
+	k.t.Helper()
+	if _, code := k.post("/type", url.Values{"text": {s}}); code != http.StatusOK {
+		k.t.Fatalf("type %q: HTTP %d", s, code)
+	}
+}
+
+func (k *kiosk) note(rupees int) {
+	k.t.Helper()
+	if _, code := k.post("/sim/note", url.Values{"rupees": {fmt.Sprint(rupees)}}); code != http.StatusOK {
+		k.t.Fatalf("sim note %d: HTTP %d", rupees, code)
+	}
+}
+
+func (k *kiosk) state_() ui.State {
+	k.t.Helper()
+	resp, err := http.Get(k.api + "/state")
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st ui.State
+	json.NewDecoder(resp.Body).Decode(&st)
+	return st
+}
+
+// waitFor polls /state until ok; the guard only stops a hung kiosk.
+func (k *kiosk) waitFor(what string, ok func(ui.State) bool) ui.State {
+	k.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st := k.state_()
+		if ok(st) {
+			return st
+		}
+		if time.Now().After(deadline) {
+			k.t.Fatalf("waiting for %s: last state %+v", what, st)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (k *kiosk) screen(s string) ui.State {
+	return k.waitFor("screen "+s, func(st ui.State) bool { return st.Screen == s })
+}
+
+func (k *kiosk) payments() []billpay.Payment {
+	k.t.Helper()
+	resp, err := http.Get(k.gateway + "/sandbox/payments")
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ps []billpay.Payment
+	json.NewDecoder(resp.Body).Decode(&ps)
+	return ps
+}
+
+func (k *kiosk) fault(body string) {
+	resp, err := http.Post(k.gateway+"/sandbox/faults", "application/json", strings.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		k.t.Fatalf("sandbox fault %s: %v %v", body, err, resp)
+	}
+	resp.Body.Close()
+}
+
+// toBill walks Home → Pay bills → Electricity → biller → K-number → bill.
+func (k *kiosk) toBill(biller, kno string) {
+	k.press("Pay bills")
+	k.screen("bills")
+	k.press("Electricity")
+	k.screen("biller")
+	k.press(biller)
+	k.screen("knumber")
+	k.typeText(kno)
+	k.press("Get bill")
+	k.screen("bill")
+}
+
+func (k *kiosk) journal() []engine.TxnSummary {
+	k.t.Helper()
+	l, _, err := engine.ListTransactions(k.state)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	return l
+}
+
+func (k *kiosk) receipts() []string {
+	m, _ := filepath.Glob(filepath.Join(k.state, "printer", "receipt-*.bin"))
+	return m
+}
+
+// qrOf decodes the QR code of a spooled receipt with zbarimg.
+func qrOf(t *testing.T, bin string) string {
+	t.Helper()
+	zbar, err := exec.LookPath("zbarimg")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("zbarimg missing (apt zbar-tools)")
+		}
+		t.Skip("zbarimg not installed")
+	}
+	raw, _ := os.ReadFile(bin)
+	pages, err := escpos.Decode(raw)
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("receipt %s does not decode: %v", bin, err)
+	}
+	png := strings.TrimSuffix(bin, ".bin") + ".check.png"
+	if err := escpos.WritePNG(png, pages[0].Image); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(zbar, "--nodbus", "--raw", "-q", png).Output()
+	if err != nil {
+		t.Fatalf("zbarimg %s: %v", png, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestPayElectricityBillByCash(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.press("हिन्दी")
+	if st := k.state_(); st.Lang != "hi" {
+		t.Fatalf("lang after pressing हिन्दी = %s", st.Lang)
+	}
+	k.toBill("JVVNL", "210123456789") // ₹1,235 + ₹5 user charge
+	k.press("Pay by cash")            // pressed by its English name while the UI is in Hindi
+	st := k.screen("cash")
+	if st.TxnState != string(engine.PhaseInserting) || st.TxnID == "" {
+		t.Fatalf("cash screen state %+v", st)
+	}
+	for _, n := range []int{500, 500, 200, 20, 20} {
+		k.note(n)
+	}
+	st = k.screen("done")
+	ps := k.payments()
+	if len(ps) != 1 || ps[0].Amount != money.Rupees(1235) || ps[0].IdempotencyKey != st.TxnID || ps[0].Status != billpay.Success {
+		t.Fatalf("sandbox payments = %+v; want exactly one SUCCESS of ₹1,235 keyed %s", ps, st.TxnID)
+	}
+	rs := k.receipts()
+	if len(rs) != 1 {
+		t.Fatalf("receipts %v, want one", rs)
+	}
+	qr := qrOf(t, rs[0])
+	for _, want := range []string{"MITRA-RCPT1", st.TxnID, "JV2611-0048213", "|123500|", ps[0].TxnRef} {
+		if !strings.Contains(qr, want) {
+			t.Errorf("receipt QR %q lacks %q", qr, want)
+		}
+	}
+	j := k.journal()
+	if len(j) != 1 || j[0].Phase != engine.PhaseDone || j[0].Stacked != money.Rupees(1240) || j[0].PayStatus != billpay.Success {
+		t.Errorf("journal = %+v", j)
+	}
+	k.press("Home")
+	k.screen("home")
+	if st := k.state_(); st.SessionID != "" {
+		t.Errorf("session %q still open after Home", st.SessionID)
+	}
+}
+
+func TestCancelReturnsEscrowedNote(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.toBill("JVVNL", "210123456790") // ₹487.50 + ₹5
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.note(2000) // more than due: held in escrow for the citizen's choice
+	k.waitFor("overpay choice on screen", func(s ui.State) bool { return containsLabel(s, "Return note") })
+	k.press("Cancel")
+	k.screen("cancelled")
+	if ps := k.payments(); len(ps) != 0 {
+		t.Errorf("payments %+v, want none", ps)
+	}
+	if rs := k.receipts(); len(rs) != 0 {
+		t.Errorf("printed %v, want nothing", rs)
+	}
+	if j := k.journal(); len(j) != 1 || j[0].Phase != engine.PhaseCancelled || j[0].Stacked != 0 {
+		t.Errorf("journal %+v", j)
+	}
+}
+
+func TestCancelAfterStackedPrintsCreditSlip(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.toBill("JDVVNL", "310100200300") // ₹2,100 + ₹5
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.note(500)
+	k.waitFor("₹500 stacked", func(s ui.State) bool {
+		for _, l := range s.Labels {
+			if l == "₹1,605" {
+				return true
+			}
+		}
+		return false
+	})
+	k.press("Cancel")
+	k.screen("credited")
+	if ps := k.payments(); len(ps) != 0 {
+		t.Errorf("payments %+v, want none", ps)
+	}
+	rs := k.receipts()
+	if len(rs) != 1 {
+		t.Fatalf("printed %v, want one credit slip", rs)
+	}
+	if qr := qrOf(t, rs[0]); !strings.HasPrefix(qr, "MITRA-CREDIT1|") || !strings.Contains(qr, "|50000|") {
+		t.Errorf("credit slip QR %q", qr)
+	}
+	if j := k.journal(); len(j) != 1 || j[0].Phase != engine.PhaseCredited || j[0].Credited != money.Rupees(500) {
+		t.Errorf("journal %+v", j)
+	}
+}
+
+func TestOverpayKeepExcessAsCredit(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.toBill("AVVNL", "110200300400") // ₹875 + ₹5 = ₹880
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.note(500)
+	k.note(500) // ₹1,000 for ₹880
+	k.waitFor("overpay choice on screen", func(s ui.State) bool { return containsLabel(s, "Return note") })
+	k.press("Return note")
+	k.waitFor("note returned", func(s ui.State) bool {
+		return s.TxnState == string(engine.PhaseInserting) && !containsLabel(s, "Return note")
+	})
+	k.note(200)
+	k.note(200) // ₹900 for ₹880
+	k.waitFor("overpay choice again", func(s ui.State) bool { return containsLabel(s, "Keep ₹20 as credit slip") })
+	k.press("Keep ₹20 as credit slip")
+	k.screen("done")
+	if ps := k.payments(); len(ps) != 1 || ps[0].Amount != money.Rupees(875) {
+		t.Errorf("payments %+v", ps)
+	}
+	if rs := k.receipts(); len(rs) != 2 {
+		t.Errorf("printed %v, want a credit slip and a receipt", rs)
+	}
+	if j := k.journal(); j[0].Credited != money.Rupees(20) || j[0].Stacked != money.Rupees(900) {
+		t.Errorf("journal %+v", j)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.press("Pay bills")
+	k.press("Electricity")
+	k.screen("biller")
+	k.press("JVVNL")
+	k.typeText("21012345")
+	st := k.press("Get bill")
+	if st.Screen != "knumber" || !strings.Contains(st.Message, "not valid") {
+		t.Errorf("short K-number: %+v", st)
+	}
+	if _, code := k.post("/type", url.Values{"text": {"12a"}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("typing a letter on the numeric keypad = %d, want 422", code)
+	}
+	k.press("Clear")
+	k.typeText("210333000999")
+	k.press("Get bill")
+	st = k.waitFor("no-bill message", func(s ui.State) bool { return strings.Contains(s.Message, "No bill") })
+	k.fault(`{"fetch": "down"}`)
+	k.press("Clear")
+	k.typeText("210123456789")
+	k.press("Get bill")
+	st = k.waitFor("gateway-down message", func(s ui.State) bool { return strings.Contains(s.Message, "not reachable") })
+	if st.Screen != "knumber" || len(k.journal()) != 0 {
+		t.Errorf("after gateway down: screen %s, journal %v; want nothing charged", st.Screen, k.journal())
+	}
+	if _, code := k.post("/press", url.Values{"text": {"No such button"}}); code != http.StatusNotFound {
+		t.Errorf("press of a missing label = %d, want 404", code)
+	}
+	if _, code := k.post("/tap", url.Values{"x": {"-5"}, "y": {"10"}}); code != http.StatusBadRequest {
+		t.Errorf("tap outside the screen = %d, want 400", code)
+	}
+}
+
+func (k *kiosk) simFault(f string) {
+	k.t.Helper()
+	if _, code := k.post("/sim/fault", url.Values{"fault": {f}}); code != http.StatusOK {
+		k.t.Fatalf("sim fault %s: HTTP %d", f, code)
+	}
+}
+
+func TestPrinterOutOfPaperAndRejectedNote(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.toBill("AVVNL", "110200300400") // ₹880 due
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.simFault("counterfeit")
+	st := k.waitFor("note rejected message", func(s ui.State) bool {
+		for _, l := range s.Labels {
+			if strings.Contains(l, "not accepted") {
+				return true
+			}
+		}
+		return false
+	})
+	if st.TxnState != string(engine.PhaseInserting) {
+		t.Errorf("after a rejected note: %+v", st)
+	}
+	k.simFault("paper-out")
+	for _, n := range []int{500, 200, 100, 50, 20, 10} {
+		k.note(n)
+	}
+	st = k.screen("done")
+	if !containsLabel(st, "receipt could not be printed") {
+		t.Errorf("done screen does not say the receipt failed: %v", st.Labels)
+	}
+	if ps := k.payments(); len(ps) != 1 {
+		t.Errorf("payments %+v", ps)
+	}
+	if rs := k.receipts(); len(rs) != 0 {
+		t.Errorf("printed %v with no paper", rs)
+	}
+	if j := k.journal(); j[0].Phase != engine.PhaseDone || j[0].Problem != engine.ProblemPrinterDown {
+		t.Errorf("journal %+v; want done with printer-down (receipt reprintable)", j)
+	}
+}
+
+func TestGatewayDownAtPaymentGivesAcknowledgement(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.toBill("JVVNL", "210555000111") // ₹610 + ₹5 = ₹615
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.fault(`{"pay": "down"}`)
+	for _, n := range []int{500, 100} {
+		k.note(n)
+	}
+	k.note(20) // ₹620 for ₹615
+	k.waitFor("overpay choice on screen", func(s ui.State) bool { return containsLabel(s, "Keep ₹5 as credit slip") })
+	k.press("Keep ₹5 as credit slip")
+	st := k.screen("acknowledged")
+	if ps := k.payments(); len(ps) != 0 {
+		t.Errorf("payments %+v while the gateway is down", ps)
+	}
+	j := k.journal()
+	if len(j) != 1 || j[0].Phase != "" || j[0].Credited != 0 || j[0].Stacked != money.Rupees(620) {
+		t.Errorf("journal %+v; want an open transaction, no credit yet (the payment may still go through)", j)
+	}
+	rs := k.receipts()
+	if len(rs) != 1 || !strings.HasPrefix(qrOf(t, rs[0]), "MITRA-ACK1|") {
+		t.Errorf("acknowledgement slip: %v", rs)
+	}
+	_ = st
+}
+
+func containsLabel(st ui.State, sub string) bool {
+	for _, l := range st.Labels {
+		if strings.Contains(l, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPowerCutMidPaymentRecovers kills the kiosk (SIGKILL, as a power cut
+// would) after a note was stacked, restarts it on the same state, and
+// expects the money back as a credit slip, shown on the first screen.
+func TestPowerCutMidPaymentRecovers(t *testing.T) {
+	state := t.TempDir()
+	k := startKiosk(t, state)
+	k.toBill("JVVNL", "210987654321") // ₹2,960 + ₹5
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.note(500)
+	k.waitFor("₹500 in", func(s ui.State) bool { return containsLabel(s, "₹2,465") })
+	k.cmd.Process.Kill()
+	k.cmd.Wait()
+
+	k2 := startKiosk(t, state)
+	st := k2.state_()
+	if st.Screen != "home" || !containsLabel(st, "credit slip") {
+		t.Errorf("after restart: %+v; want Home with the recovered credit notice", st)
+	}
+	j := k2.journal()
+	if len(j) != 1 || j[0].Phase != engine.PhaseCredited || j[0].Credited != money.Rupees(500) {
+		t.Errorf("journal after recovery %+v", j)
+	}
+	if ps := k2.payments(); len(ps) != 0 {
+		t.Errorf("payments %+v, want none", ps)
+	}
+	if rs := k2.receipts(); len(rs) != 1 {
+		t.Errorf("printed %v, want the credit slip", rs)
+	}
+	k2.press("OK")
+	if st := k2.state_(); containsLabel(st, "credit slip") {
+		t.Errorf("notice still shown after OK")
+	}
+}
