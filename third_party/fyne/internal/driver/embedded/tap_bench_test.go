@@ -65,7 +65,7 @@ func (t *homeTile) Tapped(*fyne.PointEvent)             { t.taps++ }
 
 func homeScreen() (fyne.CanvasObject, []*homeTile) {
 	services := []struct {
-		icon            fyne.Resource
+		icon           fyne.Resource
 		hindi, english string
 	}{
 		{theme.AccountIcon(), "आधार सेवाएँ", "Aadhaar services"},
