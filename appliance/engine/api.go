@@ -75,6 +75,9 @@ type CreditSlip struct {
 	TxnID  string      `json:"txn_id"` // transaction that issued it
 	Amount money.Paise `json:"amount"`
 	Reason string      `json:"reason"` // "cancelled", "overpay", "payment-failed"
+	// Code is the 12-digit code printed on the slip, typed by the citizen
+	// to spend it (see credit.go).
+	Code string `json:"code,omitempty"`
 }
 
 // PaymentState is a snapshot of a cash payment.
@@ -85,6 +88,8 @@ type PaymentState struct {
 	Charge   money.Paise // the kiosk's user charge
 	Due      money.Paise // Bill.Amount + Charge
 	Inserted money.Paise // notes stacked so far (past the credit point)
+	// Applied is the value of the credit slips spent on this payment.
+	Applied money.Paise
 	// Escrow is the value of a note held in escrow waiting for the citizen's
 	// overpay decision (PhaseOverpay); zero otherwise.
 	Escrow  money.Paise
@@ -98,7 +103,7 @@ type PaymentState struct {
 
 // Remaining is what is still to be inserted.
 func (s PaymentState) Remaining() money.Paise {
-	if r := s.Due - s.Inserted; r > 0 {
+	if r := s.Due - s.Applied - s.Inserted; r > 0 {
 		return r
 	}
 	return 0
@@ -151,8 +156,14 @@ type Kiosk interface {
 	FetchBill(ctx context.Context, billerID, ref string) (billpay.Bill, error)
 	// UserCharge is the kiosk's charge for paying bill.
 	UserCharge(bill billpay.Bill) money.Paise
-	// PayByCash starts a cash payment of bill (+ user charge).
-	PayByCash(ctx context.Context, bill billpay.Bill) (CashPayment, error)
+	// LookupCredit finds an outstanding credit slip by the code the citizen
+	// typed. Errors: ErrCreditFormat, ErrCreditUnknown, ErrCreditSpent,
+	// ErrCreditLocked (too many wrong codes this session).
+	LookupCredit(code string) (CreditSlip, error)
+	// PayByCash starts a payment of bill (+ user charge): the credit slips
+	// named by creditCodes are spent first, notes pay the rest (none are
+	// asked for when the credits cover it).
+	PayByCash(ctx context.Context, bill billpay.Bill, creditCodes ...string) (CashPayment, error)
 	// Recovered lists the outcomes of transactions resolved at start-up.
 	Recovered() []Outcome
 	// Snapshot describes the current session and transaction.

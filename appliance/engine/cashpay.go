@@ -27,10 +27,25 @@ type cashPayment struct {
 	once     sync.Once
 }
 
-// PayByCash implements Kiosk.
-func (e *Engine) PayByCash(ctx context.Context, bill billpay.Bill) (CashPayment, error) {
+// PayByCash implements Kiosk. The credit slips are spent (journaled) before
+// anything else happens, so from then on their value is money in this
+// transaction: it is paid upstream or comes back as a new credit slip.
+func (e *Engine) PayByCash(ctx context.Context, bill billpay.Bill, creditCodes ...string) (CashPayment, error) {
 	if bill.Amount <= 0 {
 		return nil, fmt.Errorf("engine: bill %s has nothing to pay", bill.BillNumber)
+	}
+	var spend []CreditSlip
+	seen := map[string]bool{}
+	for _, code := range creditCodes {
+		c, err := e.LookupCredit(code)
+		if err != nil {
+			return nil, err
+		}
+		if seen[c.Code] {
+			return nil, fmt.Errorf("%w: %s given twice", ErrCreditSpent, c.ID)
+		}
+		seen[c.Code] = true
+		spend = append(spend, c)
 	}
 	id := e.newTxnID()
 	charge := e.cfg.BillCharge
@@ -38,8 +53,15 @@ func (e *Engine) PayByCash(ctx context.Context, bill billpay.Bill) (CashPayment,
 	if err := e.record(id, recBegin, body{Kind: "bill-cash", Bill: &bill, Charge: charge, Due: due}); err != nil {
 		return nil, err
 	}
+	var applied money.Paise
+	for _, c := range spend {
+		if err := e.record(id, recCreditApplied, body{Credit: &c}); err != nil {
+			return nil, err
+		}
+		applied += c.Amount
+	}
 	p := &cashPayment{e: e, id: id, cancel: make(chan struct{}), decide: make(chan bool, 1),
-		st: PaymentState{TxnID: id, Phase: PhaseInserting, Bill: bill, Charge: charge, Due: due}}
+		st: PaymentState{TxnID: id, Phase: PhaseInserting, Bill: bill, Charge: charge, Due: due, Applied: applied}}
 	e.mu.Lock()
 	e.current = p
 	e.mu.Unlock()
@@ -95,28 +117,33 @@ func (p *cashPayment) fail(err error) {
 func (p *cashPayment) run() {
 	e := p.e
 	ctx := context.Background()
+	applied, need := p.st.Applied, p.st.Due-p.st.Applied
+	if need <= 0 {
+		// The credit slips cover it: no notes, and what they exceed by
+		// is credited back after the payment.
+		p.post(ctx, -need)
+		return
+	}
 	e.devMu.Lock()
-	inserted, escrow, overpayKept, err := p.collect(ctx)
+	inserted, escrow, overpayKept, err := p.collect(ctx, need)
 	e.devMu.Unlock()
 	if err != nil {
 		p.fail(err)
 	}
-	cancelled := inserted < p.st.Due
-	if cancelled {
-		p.finishUnpaid(ctx, inserted, escrow)
+	if inserted < need {
+		p.finishUnpaid(ctx, applied+inserted, escrow)
 		return
 	}
 	p.post(ctx, overpayKept)
 }
 
-// collect enables the acceptor and takes notes until the amount is reached,
+// collect enables the acceptor and takes notes until due is reached,
 // the citizen cancels, or the acceptor fails. It returns the amount stacked,
 // the value of a note that could not be returned from escrow, and the excess
 // the citizen chose to keep as credit.
-func (p *cashPayment) collect(ctx context.Context) (inserted, stuck, excess money.Paise, err error) {
+func (p *cashPayment) collect(ctx context.Context, due money.Paise) (inserted, stuck, excess money.Paise, err error) {
 	e := p.e
 	acc := e.cfg.Acceptor
-	due := p.st.Due
 	if err := e.record(p.id, recEnable, body{}); err != nil {
 		return 0, 0, 0, err
 	}
@@ -258,15 +285,15 @@ func (p *cashPayment) collect(ctx context.Context) (inserted, stuck, excess mone
 }
 
 // finishUnpaid ends a payment that did not reach the amount: nothing taken
-// → cancelled; notes stacked → a credit slip for them.
-func (p *cashPayment) finishUnpaid(ctx context.Context, inserted, stuck money.Paise) {
+// → cancelled; notes stacked or credit slips spent → a credit slip for them.
+func (p *cashPayment) finishUnpaid(ctx context.Context, moneyIn, stuck money.Paise) {
 	e := p.e
-	if inserted == 0 {
+	if moneyIn == 0 {
 		e.record(p.id, recEnd, body{Phase: PhaseCancelled})
 		p.update(func(s *PaymentState) { s.Phase, s.Escrow = PhaseCancelled, 0 })
 		return
 	}
-	c, err := e.issueCredit(ctx, p.id, inserted, "cancelled")
+	c, err := e.issueCredit(ctx, p.id, moneyIn, "cancelled")
 	problem := p.State().Problem
 	if errors.Is(err, printer.ErrPaperOut) || errors.Is(err, printer.ErrOffline) || errors.Is(err, printer.ErrFault) {
 		problem = ProblemPrinterDown
@@ -289,7 +316,7 @@ func (p *cashPayment) post(ctx context.Context, excess money.Paise) {
 	case err == nil && pay.Status == billpay.Success:
 		p.paid(ctx, pay, excess)
 	case err == nil && pay.Status == billpay.Failure:
-		c, perr := e.issueCredit(ctx, p.id, t.Stacked, "payment failed: "+pay.Reason)
+		c, perr := e.issueCredit(ctx, p.id, t.moneyIn(), "payment failed: "+pay.Reason)
 		problem := ProblemPaymentFailed
 		if perr != nil && c != nil {
 			problem = ProblemPaymentFailed

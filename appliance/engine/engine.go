@@ -73,7 +73,13 @@ type Engine struct {
 	recovered []Outcome
 	seqToday  int
 	day       string
-	devMu     sync.Mutex // one user of the acceptor and printer at a time
+	// credits is every credit slip issued and whether it was spent;
+	// creditSerial the last serial handed out; codeAttempts the wrong
+	// credit codes typed in this session.
+	credits      *creditBook
+	creditSerial int
+	codeAttempts int
+	devMu        sync.Mutex // one user of the acceptor and printer at a time
 
 	powerUp struct{ toCashbox, toFront []money.Paise }
 
@@ -125,7 +131,7 @@ func New(cfg Config) (*Engine, error) {
 	for _, d := range rep.Damage {
 		cfg.Log.Printf("journal: %s", d)
 	}
-	e := &Engine{cfg: cfg, j: j, key: key, txns: map[string]*txn{}, stop: make(chan struct{})}
+	e := &Engine{cfg: cfg, j: j, key: key, txns: map[string]*txn{}, credits: newCreditBook(), stop: make(chan struct{})}
 	if _, err := journal.Replay(j.Dir(), func(r journal.Record) error { return e.fold(r) }); err != nil {
 		j.Close()
 		return nil, err
@@ -135,7 +141,12 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	// Closed segments whose transactions are all final move to the
-	// archive, so the next start-up replays only recent history.
+	// archive, so the next start-up replays only recent history. The
+	// credits they issued and that are still owed are restated first.
+	if err := e.carryCredits(); err != nil {
+		j.Close()
+		return nil, err
+	}
 	if n, err := j.Archive(e.segmentDone); err != nil {
 		cfg.Log.Printf("journal archive: %v", err)
 	} else if n > 0 {
@@ -169,11 +180,14 @@ func (e *Engine) Close() error {
 }
 
 func (e *Engine) fold(r journal.Record) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if b, ok := creditFact(r); ok {
+		e.credits.apply(r, b)
+	}
 	if r.Txn == "" {
 		return nil
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	t, ok := e.txns[r.Txn]
 	if !ok {
 		t = &txn{ID: r.Txn}
@@ -244,6 +258,7 @@ func (e *Engine) BeginSession() string {
 	e.nSession++
 	e.session = fmt.Sprintf("S-%s-%d", e.cfg.Now().In(receipt.IST).Format("150405"), e.nSession)
 	e.current = nil
+	e.codeAttempts = 0
 	return e.session
 }
 
@@ -255,6 +270,7 @@ func (e *Engine) EndSession() {
 	defer e.mu.Unlock()
 	e.session = ""
 	e.current = nil
+	e.codeAttempts = 0
 }
 
 // Snapshot implements Kiosk.

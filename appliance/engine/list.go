@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -20,6 +21,7 @@ type TxnSummary struct {
 	BillNumber string
 	Due        money.Paise
 	Stacked    money.Paise
+	Redeemed   money.Paise // credit slips spent on it
 	Credited   money.Paise
 	PayStatus  billpay.Status
 	GatewayRef string
@@ -38,13 +40,18 @@ type history struct {
 	keep func(journal.Record) bool
 	// each, when set, sees every folded record.
 	each func(journal.Record, body)
+	// credits follows every credit slip, whatever keep selects.
+	credits *creditBook
 }
 
 func newHistory() *history {
-	return &history{txns: map[string]*txn{}, started: map[string]time.Time{}}
+	return &history{txns: map[string]*txn{}, started: map[string]time.Time{}, credits: newCreditBook()}
 }
 
 func (h *history) fold(r journal.Record) error {
+	if b, ok := creditFact(r); ok {
+		h.credits.apply(r, b)
+	}
 	if r.Txn == "" || (h.keep != nil && !h.keep(r)) {
 		return nil
 	}
@@ -63,23 +70,45 @@ func (h *history) fold(r journal.Record) error {
 	return t.apply(r)
 }
 
-// ListTransactions reads the journal under stateDir without writing to it
-// and summarises every transaction, in order. Damaged journal ranges are
+// replayAll replays the archived segments and then the live journal: a
+// transaction can straddle the two (its first records in a segment that
+// was archived, its last in the live one).
+func replayAll(stateDir string, fold func(journal.Record) error) ([]journal.Damage, error) {
+	dir := filepath.Join(stateDir, "journal")
+	var dmg []journal.Damage
+	if _, err := os.Stat(filepath.Join(dir, "archive")); err == nil {
+		d, err := journal.Replay(filepath.Join(dir, "archive"), fold)
+		dmg = append(dmg, d...)
+		if err != nil {
+			return dmg, err
+		}
+	}
+	d, err := journal.Replay(dir, fold)
+	return append(dmg, d...), err
+}
+
+// ListTransactions reads the journal under stateDir (archive included)
+// without writing to it and summarises every transaction, in order. Damaged journal ranges are
 // returned for the report.
 func ListTransactions(stateDir string) ([]TxnSummary, []journal.Damage, error) {
+	txns, _, dmg, err := listWithCredits(stateDir)
+	return txns, dmg, err
+}
+
+func listWithCredits(stateDir string) ([]TxnSummary, *creditBook, []journal.Damage, error) {
 	h := newHistory()
-	dmg, err := journal.Replay(filepath.Join(stateDir, "journal"), h.fold)
+	dmg, err := replayAll(stateDir, h.fold)
 	if err != nil {
-		return nil, dmg, err
+		return nil, nil, dmg, err
 	}
 	out := make([]TxnSummary, 0, len(h.order))
 	for _, id := range h.order {
 		t := h.txns[id]
 		out = append(out, TxnSummary{ID: id, Kind: t.Kind, Started: h.started[id], Biller: t.Bill.BillerID,
-			BillNumber: t.Bill.BillNumber, Due: t.Due, Stacked: t.Stacked, Credited: t.credited(),
+			BillNumber: t.Bill.BillNumber, Due: t.Due, Stacked: t.Stacked, Redeemed: t.applied(), Credited: t.credited(),
 			PayStatus: t.PayStatus, GatewayRef: t.GatewayRef, Phase: t.Final, Problem: t.Problem, Unresolved: t.Unresolved})
 	}
-	return out, dmg, nil
+	return out, h.credits, dmg, nil
 }
 
 // Check verifies the money invariants on a state directory's journal and
@@ -87,18 +116,21 @@ func ListTransactions(stateDir string) ([]TxnSummary, []journal.Damage, error) {
 //
 //   - no transaction is open (a running kiosk may have one in progress, and
 //     an acknowledged payment stays open until the gateway answers);
-//   - for every transaction, cash stacked = due (if the payment succeeded)
-//   - credits issued, so no rupee is unaccounted for;
+//   - for every transaction, cash stacked + credit slips spent = due (if
+//     the payment succeeded) + credits issued, so no rupee is unaccounted
+//     for;
+//   - every credit slip spent was issued, and none was spent twice.
 //
 // Notes of unknown fate (accepted, credit never reported: a jam, or power
 // lost at that instant with an acceptor that reported nothing) are not
 // violations — nothing was counted wrongly — but are returned in attention:
 // the operator's cashbox count settles them.
 func Check(stateDir string) (violations, attention []string, err error) {
-	txns, dmg, err := ListTransactions(stateDir)
+	txns, book, dmg, err := listWithCredits(stateDir)
 	if err != nil {
 		return nil, nil, err
 	}
+	violations = append(violations, book.violations...)
 	for _, d := range dmg {
 		if !d.Tail {
 			violations = append(violations, "journal damage: "+d.String())
@@ -113,8 +145,8 @@ func Check(stateDir string) (violations, attention []string, err error) {
 		if t.PayStatus == billpay.Success {
 			paid = t.Due
 		}
-		if t.Stacked != paid+t.Credited {
-			violations = append(violations, fmt.Sprintf("%s: cash in %v ≠ paid %v + credited %v", t.ID, t.Stacked, paid, t.Credited))
+		if t.Stacked+t.Redeemed != paid+t.Credited {
+			violations = append(violations, fmt.Sprintf("%s: cash in %v + credit slips spent %v ≠ paid %v + credited %v", t.ID, t.Stacked, t.Redeemed, paid, t.Credited))
 		}
 		if len(t.Unresolved) > 0 {
 			attention = append(attention, fmt.Sprintf("%s: note(s) %v of unknown fate: count the cashbox", t.ID, t.Unresolved))

@@ -113,7 +113,7 @@ func (e *Engine) recoverOpen(ctx context.Context) error {
 // can be reprinted on request).
 func (e *Engine) resolve(ctx context.Context, id string, printNow bool) (Outcome, error) {
 	t := e.txnState(id)
-	out := Outcome{TxnID: id, Amount: t.Stacked}
+	out := Outcome{TxnID: id, Amount: t.moneyIn()}
 	credit := func(amount money.Paise, reason string) (*CreditSlip, error) {
 		if printNow {
 			c, err := e.issueCredit(ctx, id, amount, reason)
@@ -122,14 +122,14 @@ func (e *Engine) resolve(ctx context.Context, id string, printNow bool) (Outcome
 			}
 			return nil, err
 		}
-		c := CreditSlip{ID: fmt.Sprintf("C-%s-%d", id, len(t.Credits)+1), TxnID: id, Amount: amount, Reason: reason}
+		c := e.newCredit(id, amount, reason)
 		return &c, e.record(id, recCreditIssued, body{Credit: &c})
 	}
 	end := func(ph Phase, p Problem, c *CreditSlip, summary string) (Outcome, error) {
 		out.Phase, out.Credit, out.Summary = ph, c, id+": "+summary
 		return out, e.record(id, recEnd, body{Phase: ph, Problem: p})
 	}
-	owed := t.Stacked - t.credited()
+	owed := t.moneyIn() - t.credited()
 	if t.PayStatus == "" && t.PayIntent {
 		_, err := e.payUntilDefinite(ctx, t, 1)
 		if err != nil {
@@ -146,7 +146,7 @@ func (e *Engine) resolve(ctx context.Context, id string, printNow bool) (Outcome
 		}
 		t = e.txnState(id)
 	}
-	if t.PayStatus == "" && !t.PayIntent && t.Due > 0 && t.Stacked >= t.Due {
+	if t.PayStatus == "" && !t.PayIntent && t.Due > 0 && t.moneyIn() >= t.Due {
 		if _, err := e.payUntilDefinite(ctx, t, 1); err != nil {
 			if err := e.record(id, recAckIssued, body{Reason: err.Error()}); err != nil {
 				return out, err
@@ -159,7 +159,7 @@ func (e *Engine) resolve(ctx context.Context, id string, printNow bool) (Outcome
 	switch t.PayStatus {
 	case billpay.Success:
 		var c *CreditSlip
-		if excess := t.Stacked - t.Due - t.credited(); excess > 0 {
+		if excess := t.moneyIn() - t.Due - t.credited(); excess > 0 {
 			var err error
 			if c, err = credit(excess, "overpayment"); err != nil {
 				return out, err

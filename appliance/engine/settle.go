@@ -29,12 +29,16 @@ type Settlement struct {
 	Payments int
 	Charges  money.Paise
 	// Credits issued that day (owed to citizens).
-	Credits      money.Paise
-	CreditSlips  int
-	Acknowledged money.Paise // cash in for payments still unconfirmed upstream
+	Credits     money.Paise
+	CreditSlips int
+	// Redeemed is the value of credit slips spent that day (issued any day):
+	// money that paid bills without entering the cashbox.
+	Redeemed      money.Paise
+	RedeemedSlips int
+	Acknowledged  money.Paise // cash in for payments still unconfirmed upstream
 	// Unresolved notes: accepted, never reported stacked (a jam).
 	Unresolved money.Paise
-	// Difference = CashIn − Paid − Credits − Acknowledged; 0 when the
+	// Difference = CashIn + Redeemed − Paid − Credits − Acknowledged; 0 when the
 	// journal balances.
 	Difference money.Paise
 	// Counted is the operator's count of the cashbox, when recorded, and
@@ -62,14 +66,7 @@ func Settle(stateDir, date string) (Settlement, error) {
 			s.Notes[b.Note]++
 		}
 	}
-	fold := h.fold
-	dir := filepath.Join(stateDir, "journal")
-	if _, err := os.Stat(filepath.Join(dir, "archive")); err == nil {
-		if _, err := journal.Replay(filepath.Join(dir, "archive"), fold); err != nil {
-			return s, err
-		}
-	}
-	if _, err := journal.Replay(dir, fold); err != nil {
+	if _, err := replayAll(stateDir, h.fold); err != nil {
 		return s, err
 	}
 	for _, id := range h.order {
@@ -77,6 +74,8 @@ func Settle(stateDir, date string) (Settlement, error) {
 		s.CashIn += t.Stacked
 		s.Credits += t.credited()
 		s.CreditSlips += len(t.Credits)
+		s.Redeemed += t.applied()
+		s.RedeemedSlips += len(t.Applied)
 		for _, u := range t.Unresolved {
 			s.Unresolved += u
 		}
@@ -86,10 +85,10 @@ func Settle(stateDir, date string) (Settlement, error) {
 			s.Charges += t.Charge
 			s.Payments++
 		case t.Final == "" && t.AckIssued:
-			s.Acknowledged += t.Stacked - t.credited()
+			s.Acknowledged += t.moneyIn() - t.credited()
 		}
 	}
-	s.Difference = s.CashIn - s.Paid - s.Credits - s.Acknowledged
+	s.Difference = s.CashIn + s.Redeemed - s.Paid - s.Credits - s.Acknowledged
 	if c, err := readCount(stateDir, date); err != nil {
 		return s, err
 	} else if c != nil {

@@ -49,6 +49,7 @@ func (e *Engine) creditSlip(t txn, c CreditSlip) receipt.Slip {
 		Kind: receipt.CreditSlip, KioskID: e.cfg.KioskID, KioskName: e.cfg.KioskName,
 		Time: e.cfg.Now(), TxnID: t.ID,
 		Fields: []receipt.Field{
+			{LabelEn: "Credit code", LabelHi: "क्रेडिट कोड", Value: FormatCreditCode(c.Code)},
 			{LabelEn: "Credit no.", LabelHi: "क्रेडिट संख्या", Value: c.ID},
 			{LabelEn: "Reason", LabelHi: "कारण", Value: c.Reason},
 		},
@@ -60,14 +61,14 @@ func (e *Engine) creditSlip(t txn, c CreditSlip) receipt.Slip {
 }
 
 func (e *Engine) creditQR(c CreditSlip) string {
-	return e.sign(strings.Join([]string{"MITRA-CREDIT1", e.cfg.KioskID, c.ID, c.TxnID, fmt.Sprint(int64(c.Amount))}, "|"))
+	return e.sign(strings.Join([]string{"MITRA-CREDIT1", e.cfg.KioskID, c.ID, c.TxnID, fmt.Sprint(int64(c.Amount)), c.Code}, "|"))
 }
 
 func (e *Engine) ackSlip(t txn) receipt.Slip {
 	return receipt.Slip{
 		Kind: receipt.Acknowledgement, KioskID: e.cfg.KioskID, KioskName: e.cfg.KioskName,
-		Time: e.cfg.Now(), TxnID: t.ID, Fields: e.billFields(t), Total: t.Stacked,
-		QR:       e.sign(strings.Join([]string{"MITRA-ACK1", e.cfg.KioskID, t.ID, fmt.Sprint(int64(t.Stacked))}, "|")),
+		Time: e.cfg.Now(), TxnID: t.ID, Fields: e.billFields(t), Total: t.moneyIn(),
+		QR:       e.sign(strings.Join([]string{"MITRA-ACK1", e.cfg.KioskID, t.ID, fmt.Sprint(int64(t.moneyIn()))}, "|")),
 		FooterEn: "Payment is being confirmed. If it fails,\nthe amount is credited at this kiosk.",
 		FooterHi: "भुगतान की पुष्टि हो रही है। विफल होने पर\nराशि इसी कियोस्क पर क्रेडिट होगी।",
 	}
@@ -100,8 +101,7 @@ func (e *Engine) printSlip(ctx context.Context, txnID, what string, s receipt.Sl
 // issueCredit journals a credit slip (it exists from that moment: the money
 // is owed) and then prints it.
 func (e *Engine) issueCredit(ctx context.Context, txnID string, amount money.Paise, reason string) (*CreditSlip, error) {
-	t := e.txnState(txnID)
-	c := CreditSlip{ID: fmt.Sprintf("C-%s-%d", txnID, len(t.Credits)+1), TxnID: txnID, Amount: amount, Reason: reason}
+	c := e.newCredit(txnID, amount, reason)
 	if err := e.record(txnID, recCreditIssued, body{Credit: &c}); err != nil {
 		return nil, err
 	}

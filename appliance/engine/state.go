@@ -57,6 +57,10 @@ type body struct {
 	Error     string         `json:"error,omitempty"`
 	Phase     Phase          `json:"phase,omitempty"`
 	Problem   Problem        `json:"problem,omitempty"`
+	// Credits and Serial: the outstanding credits restated by a
+	// credits-carried record, and the highest credit serial issued.
+	Credits []CreditSlip `json:"credits,omitempty"`
+	Serial  int          `json:"serial,omitempty"`
 }
 
 // txn is a transaction as the journal describes it: the same fold of
@@ -69,6 +73,9 @@ type txn struct {
 	Charge  money.Paise
 	Due     money.Paise
 	Stacked money.Paise
+	// Applied are the credit slips spent in this transaction: money in, like
+	// stacked notes.
+	Applied []CreditSlip
 	// pendingAccepts are notes with an accept-intent but no stacked/returned
 	// record yet: their fate is what a power cut leaves unknown.
 	PendingAccepts []money.Paise
@@ -94,6 +101,18 @@ func (t *txn) credited() money.Paise {
 	return s
 }
 
+// applied is the value of the credit slips spent in t.
+func (t *txn) applied() money.Paise {
+	var s money.Paise
+	for _, c := range t.Applied {
+		s += c.Amount
+	}
+	return s
+}
+
+// moneyIn is everything the citizen put into t: notes and credit slips.
+func (t *txn) moneyIn() money.Paise { return t.Stacked + t.applied() }
+
 func removeOne(s []money.Paise, v money.Paise) []money.Paise {
 	for i, x := range s {
 		if x == v {
@@ -117,6 +136,10 @@ func (t *txn) apply(r journal.Record) error {
 		t.ID, t.Kind, t.Charge, t.Due = r.Txn, b.Kind, b.Charge, b.Due
 		if b.Bill != nil {
 			t.Bill = *b.Bill
+		}
+	case recCreditApplied:
+		if b.Credit != nil {
+			t.Applied = append(t.Applied, *b.Credit)
 		}
 	case recAcceptIntent:
 		t.PendingAccepts = append(t.PendingAccepts, b.Note)

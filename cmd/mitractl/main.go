@@ -178,7 +178,7 @@ func settle(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "\nCash in            %s\n", money.Format(s.CashIn))
 	fmt.Fprintf(stdout, "Bills paid         %s (%d payment(s), user charges %s)\n", money.Format(s.Paid), s.Payments, money.Format(s.Charges))
 	fmt.Fprintf(stdout, "Credits issued     %s (%d slip(s))\n", money.Format(s.Credits), s.CreditSlips)
-	fmt.Fprintf(stdout, "Credits redeemed   %s (redemption at the kiosk is not available yet)\n", money.Format(0))
+	fmt.Fprintf(stdout, "Credits redeemed   %s (%d slip(s))\n", money.Format(s.Redeemed), s.RedeemedSlips)
 	if s.Acknowledged > 0 {
 		fmt.Fprintf(stdout, "Unconfirmed        %s (acknowledgement slips, payment pending upstream)\n", money.Format(s.Acknowledged))
 	}

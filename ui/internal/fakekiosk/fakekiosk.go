@@ -51,6 +51,8 @@ type Kiosk struct {
 	ended    int
 	txns     int
 	current  *Payment
+	credits  map[string]*fakeCredit
+	badCodes int
 }
 
 // New returns a fake with a ₹10 user charge and the Indian note series.
@@ -128,7 +130,11 @@ func (k *Kiosk) FetchBill(_ context.Context, billerID, ref string) (billpay.Bill
 func (k *Kiosk) UserCharge(billpay.Bill) money.Paise { return k.Charge }
 
 // PayByCash implements engine.Kiosk.
-func (k *Kiosk) PayByCash(_ context.Context, bill billpay.Bill) (engine.CashPayment, error) {
+func (k *Kiosk) PayByCash(_ context.Context, bill billpay.Bill, creditCodes ...string) (engine.CashPayment, error) {
+	applied, err := k.spendCredits(creditCodes)
+	if err != nil {
+		return nil, err
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.session == "" {
@@ -136,7 +142,7 @@ func (k *Kiosk) PayByCash(_ context.Context, bill billpay.Bill) (engine.CashPaym
 	}
 	k.txns++
 	p := &Payment{k: k, changes: make(chan engine.PaymentState, 64), st: engine.PaymentState{
-		TxnID: fmt.Sprintf("T-%04d", k.txns), Phase: engine.PhaseInserting, Bill: bill, Charge: k.Charge, Due: bill.Amount + k.Charge}}
+		TxnID: fmt.Sprintf("T-%04d", k.txns), Phase: engine.PhaseInserting, Bill: bill, Charge: k.Charge, Due: bill.Amount + k.Charge, Applied: applied}}
 	k.current = p
 	return p, nil
 }
