@@ -26,7 +26,7 @@ help:
 	@echo "make run        the kiosk in a window (simulated devices, built-in sandbox gateway)"
 	@echo "make test       every test (installs what it needs)"
 	@echo "make bench      benchmarks (render, tap latency, journal, drivers)"
-	@echo "make crashtest  kill a payment at every journal step and check the money invariants"
+	@echo "make crashtest  kill two visits (credit slip issued, then spent) at every journal step and at random moments; check the money invariants"
 	@echo "make gateway    the sandbox gateway alone on 127.0.0.1:8700"
 	@echo "make image      the appliance image (build/mitra-amd64.img; ARCH=arm64 → build/mitra-rpi.img)"
 	@echo "make qemu       boot the image in QEMU (HEADLESS=1 without a window)"
@@ -103,8 +103,11 @@ test: modules apt-test
 # crashtest kills a cash payment with SIGKILL at every journal record (synced,
 # and torn in half) and checks the money invariants after each recovery. It is
 # part of `make test`; this target runs it alone and verbosely.
+# Every journal step (synced and torn) plus CRASH_RANDOM random moments
+# (make test runs 8; CRASH_SEED=n replays a run).
+CRASH_RANDOM ?= 200
 crashtest: modules
-	@$(GO) test -tags $(TAGS) -count=1 -run 'TestCrashAtEveryJournalStep' -v ./appliance/engine/ | grep -E 'crashtest:|^(--- |ok|FAIL)'
+	@set -o pipefail; MITRA_CRASH_RANDOM=$(CRASH_RANDOM) MITRA_CRASH_SEED=$(CRASH_SEED) $(GO) test -tags $(TAGS) -count=1 -run 'TestCrashAt(EveryJournalStep|RandomMoments)' -v ./appliance/engine/ | grep -E 'crashtest:|^(--- |ok|FAIL)'
 
 bench: modules apt-test
 	@$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 20x ./...

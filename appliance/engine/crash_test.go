@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -27,20 +28,26 @@ import (
 	"github.com/mitra-kiosk/mitra/services/sandbox"
 )
 
-// The crash test runs a cash bill payment in a child process (this test
+// The crash test runs two citizen visits (see crashBill) in a child process (this test
 // binary re-executed), kills it with SIGKILL at every journal append —
 // right after the record is synced, or with the record torn in half before
 // it could be synced — restarts the engine on the same state directory, and
 // checks the money invariants after recovery:
 //
 //   - every transaction is final (paid, credited or cancelled);
-//   - Σ stacked = Σ due of successful payments + Σ credits issued;
+//   - Σ stacked + Σ credit slips spent = Σ due of successful payments +
+//     Σ credits issued, and no credit slip is spent twice;
 //   - the physical cashbox holds Σ stacked plus at most the notes recorded
 //     as of unknown fate (left for the operator's count, never guessed);
 //   - the gateway has no payment the journal does not know of, and none
 //     twice.
 
-const crashBill = "310100200300" // JDVVNL ₹2,100: notes ₹2,000 + ₹100
+// The child's two visits: a ₹1,235 bill abandoned after ₹700 (a credit
+// slip), then a ₹2,100 bill paid with that slip and ₹1,400 in notes.
+const (
+	crashFirstBill = "210123456789" // JVVNL ₹1,235
+	crashBill      = "310100200300" // JDVVNL ₹2,100
+)
 
 func TestCrashChild(t *testing.T) {
 	state := os.Getenv("MITRA_CRASH_STATE")
@@ -88,24 +95,62 @@ func TestCrashChild(t *testing.T) {
 			syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		}
 	})
+	if os.Getenv("MITRA_CRASH_MODE") == "random" {
+		// The parent kills this process at a random moment; no hook.
+		e.Journal().SetCrashHooks(nil, nil)
+	}
 	ctx := context.Background()
-	b, err := e.FetchBill(ctx, "JDVVNL", crashBill)
+	// Visit 1: the citizen puts ₹700 towards a ₹1,235 bill and cancels:
+	// a credit slip.
+	e.BeginSession()
+	b1, err := e.FetchBill(ctx, "JVVNL", crashFirstBill)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.PayByCash(ctx, b)
+	p1, err := e.PayByCash(ctx, b1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := make(chan PaymentState, 64)
+	p1.OnChange(func(s PaymentState) { states <- s })
+	sim.Insert(money.Rupees(500))
+	sim.Insert(money.Rupees(200))
+	var s PaymentState
+	for s = range states {
+		if s.Inserted == money.Rupees(700) {
+			break
+		}
+	}
+	p1.Cancel()
+	for s = range states {
+		if s.Phase.Final() {
+			break
+		}
+	}
+	if s.Credit == nil {
+		t.Fatalf("visit 1 ended %+v without a credit", s)
+	}
+	e.EndSession()
+	// Visit 2: the slip (₹700) and notes (₹1,400) pay the ₹2,100 bill.
+	e.BeginSession()
+	b2, err := e.FetchBill(ctx, "JDVVNL", crashBill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := e.PayByCash(ctx, b2, s.Credit.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan PaymentState, 64)
-	p.OnChange(func(s PaymentState) {
+	p2.OnChange(func(s PaymentState) {
 		if s.Phase.Final() {
 			done <- s
 		}
 	})
-	sim.Insert(money.Rupees(2000))
-	sim.Insert(money.Rupees(100))
-	s := <-done
+	for _, v := range []int64{500, 500, 200, 200} {
+		sim.Insert(money.Rupees(v))
+	}
+	s = <-done
 	fmt.Printf("CRASHCHILD COMPLETED %s after %d records\n", s.Phase, n)
 }
 
@@ -121,6 +166,12 @@ type crashResult struct {
 }
 
 func runCrashPoint(t *testing.T, at int, mode string) crashResult {
+	return runCrash(t, at, mode, 0)
+}
+
+// runCrash runs the child; with killAfter > 0 the parent kills it that long
+// after its start (mode "random"), wherever it is.
+func runCrash(t *testing.T, at int, mode string, killAfter time.Duration) crashResult {
 	state := t.TempDir()
 	gw, err := sandbox.NewFromDir("../../testdata/sandbox", filepath.Join(state, "gateway"))
 	if err != nil {
@@ -132,7 +183,17 @@ func runCrashPoint(t *testing.T, at int, mode string) crashResult {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "MITRA_CRASH_STATE="+state, "MITRA_CRASH_GATEWAY="+srv.URL,
 		"MITRA_CRASH_AT="+strconv.Itoa(at), "MITRA_CRASH_MODE="+mode)
-	out, _ := cmd.CombinedOutput()
+	var outBuf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if killAfter > 0 {
+		timer := time.AfterFunc(killAfter, func() { cmd.Process.Signal(syscall.SIGKILL) })
+		defer timer.Stop()
+	}
+	cmd.Wait()
+	out := outBuf.Bytes()
 	res := crashResult{completed: bytes.Contains(out, []byte("CRASHCHILD COMPLETED"))}
 	if !res.completed && !strings.Contains(cmd.ProcessState.String(), "killed") {
 		t.Fatalf("crash point %d/%s: child neither completed nor was killed: %s\n%s", at, mode, cmd.ProcessState, out)
@@ -168,7 +229,7 @@ func checkInvariants(state string, upstream []billpay.Payment) []string {
 	if err != nil {
 		return []string{err.Error()}
 	}
-	var stacked, paid, credited, unresolved money.Paise
+	var stacked, redeemed, paid, credited, unresolved money.Paise
 	known := map[string]TxnSummary{}
 	for _, t := range txns {
 		known[t.ID] = t
@@ -176,6 +237,7 @@ func checkInvariants(state string, upstream []billpay.Payment) []string {
 			v = append(v, fmt.Sprintf("%s unresolved after recovery", t.ID))
 		}
 		stacked += t.Stacked
+		redeemed += t.Redeemed
 		credited += t.Credited
 		for _, u := range t.Unresolved {
 			unresolved += u
@@ -184,8 +246,8 @@ func checkInvariants(state string, upstream []billpay.Payment) []string {
 			paid += t.Due
 		}
 	}
-	if stacked != paid+credited {
-		v = append(v, fmt.Sprintf("Σ stacked %v ≠ Σ paid %v + Σ credits %v", stacked, paid, credited))
+	if stacked+redeemed != paid+credited {
+		v = append(v, fmt.Sprintf("Σ stacked %v + Σ spent slips %v ≠ Σ paid %v + Σ credits %v", stacked, redeemed, paid, credited))
 	}
 	var physical money.Paise
 	if b, err := os.ReadFile(filepath.Join(state, "cashbox.log")); err == nil {
@@ -241,4 +303,44 @@ func TestCrashAtEveryJournalStep(t *testing.T) {
 	}
 	t.Logf("crash points tried: %d (killed mid-payment: %d), invariant violations: %d", tried, killed, violations)
 	fmt.Printf("crashtest: %d crash points tried, %d violations\n", tried, violations)
+}
+
+// TestCrashAtRandomMoments kills the child at random moments rather than at
+// journal appends: between records, in the middle of an eSSP exchange, while
+// the gateway is answering. MITRA_CRASH_RANDOM sets the number of runs
+// (CI: a few; `make crashtest` runs more), MITRA_CRASH_SEED replays a run.
+func TestCrashAtRandomMoments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: seconds of child processes")
+	}
+	runs := 8
+	if n, err := strconv.Atoi(os.Getenv("MITRA_CRASH_RANDOM")); err == nil {
+		runs = n
+	}
+	seed := time.Now().UnixNano()
+	if v, err := strconv.ParseInt(os.Getenv("MITRA_CRASH_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	// How long the whole scenario takes here, unkilled: the random moments
+	// are drawn from that span.
+	start := time.Now()
+	if res := runCrash(t, 1<<30, "random", 0); !res.completed || len(res.violations) > 0 {
+		t.Fatalf("unkilled run: completed=%v violations=%v", res.completed, res.violations)
+	}
+	span := time.Since(start)
+	violations, killed := 0, 0
+	for i := range runs {
+		after := time.Duration(rng.Int64N(int64(span))) + time.Millisecond
+		res := runCrash(t, 1<<30, "random", after)
+		if !res.completed {
+			killed++
+		}
+		for _, s := range res.violations {
+			violations++
+			t.Errorf("run %d, killed after %v (seed %d): %s", i, after, seed, s)
+		}
+	}
+	t.Logf("random crash moments: %d runs (%d killed mid-scenario, span %v, seed %d), %d violations", runs, killed, span, seed, violations)
+	fmt.Printf("crashtest: %d random moments tried (seed %d), %d violations\n", runs, seed, violations)
 }
