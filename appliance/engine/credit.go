@@ -242,3 +242,13 @@ func (e *Engine) carryCredits() error {
 	}
 	return e.record("", recCreditsCarried, body{Credits: out, Serial: serial})
 }
+
+// OutstandingCreditsIn reads the journal in stateDir (archive included)
+// without writing to it and lists the credit slips still owed.
+func OutstandingCreditsIn(stateDir string) ([]CreditSlip, error) {
+	h := newHistory()
+	if _, err := replayAll(stateDir, h.fold); err != nil {
+		return nil, err
+	}
+	return h.credits.outstanding(), nil
+}

@@ -4,6 +4,8 @@
 //	mitractl journal list --state DIR
 //	mitractl journal check --state DIR   (exit 1 when a money invariant is violated)
 //	mitractl settle --state DIR --date YYYY-MM-DD [--count RUPEES --operator NAME]
+//	mitractl reconcile --state DIR --date YYYY-MM-DD [--config FILE | --kiosk ID --gateway URL]
+//	mitractl credits --state DIR   (credit slips still owed)
 //	mitractl receipt render FILE.bin -o FILE.png
 package main
 
@@ -25,6 +27,10 @@ import (
 const usage = `usage:
   mitractl version
   mitractl journal list --state DIR
+  mitractl journal check --state DIR
+  mitractl settle --state DIR --date YYYY-MM-DD [--count RUPEES --operator NAME]
+  mitractl reconcile --state DIR --date YYYY-MM-DD [--config FILE | --kiosk ID --gateway URL]
+  mitractl credits --state DIR
   mitractl receipt render FILE.bin -o FILE.png
 `
 
@@ -47,6 +53,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return journalCheck(args[2:], stdout, stderr)
 	case args[0] == "settle":
 		return settle(args[1:], stdout, stderr)
+	case args[0] == "reconcile":
+		return reconcile(args[1:], stdout, stderr)
+	case args[0] == "credits":
+		return credits(args[1:], stdout, stderr)
 	case len(args) >= 2 && args[0] == "receipt" && args[1] == "render":
 		return receiptRender(args[2:], stdout, stderr)
 	}

@@ -123,6 +123,15 @@ type Service interface {
 	PaymentStatus(ctx context.Context, key string) (Payment, error)
 }
 
+// Reporter is the gateway's daily report of a kiosk's payments (an agent
+// institution's transaction MIS). Reconciliation compares it with the
+// kiosk's journal: the two must agree payment by payment.
+type Reporter interface {
+	// PaymentsReport lists the payments kioskID posted on date (YYYY-MM-DD,
+	// India Standard Time, by PostedAt), in their current state.
+	PaymentsReport(ctx context.Context, kioskID, date string) ([]Payment, error)
+}
+
 // Errors callers branch on.
 var (
 	ErrInvalidRef    = errors.New("billpay: invalid customer reference")

@@ -13,6 +13,7 @@
 //	POST /v1/bills/fetch  {biller_id, customer_ref} → 200 Bill
 //	POST /v1/payments     PayRequest                → 200 Payment
 //	GET  /v1/payments/{key}                         → 200 Payment, or 404 Payment with status UNKNOWN
+//	GET  /v1/reports/payments?kiosk_id=K&date=D     → 200 [Payment] the kiosk posted on D (IST)
 //
 // Every error is JSON {"code": "...", "message": "..."}:
 //

@@ -194,6 +194,33 @@ func (g *Gateway) Payments() []billpay.Payment {
 	return out
 }
 
+// ist is India Standard Time, the zone of the gateway's daily reports.
+var ist = time.FixedZone("IST", 5*3600+1800)
+
+// PaymentsReport implements billpay.Reporter.
+func (g *Gateway) PaymentsReport(_ context.Context, kioskID, date string) ([]billpay.Payment, error) {
+	day, err := time.ParseInLocation("2006-01-02", date, ist)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: report: %w: date %q: use YYYY-MM-DD", ErrBadRequest, date)
+	}
+	if kioskID == "" {
+		return nil, fmt.Errorf("sandbox: report: %w: kiosk_id is required", ErrBadRequest)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := []billpay.Payment{}
+	for _, k := range g.order {
+		r := g.payments[k]
+		if r.KioskID != kioskID || r.PostedAt.Before(day) || !r.PostedAt.Before(day.AddDate(0, 0, 1)) {
+			continue
+		}
+		out = append(out, r.Payment)
+	}
+	return out, nil
+}
+
+var _ billpay.Reporter = (*Gateway)(nil)
+
 // Reset turns the faults off and makes every bill due again. The ledger is
 // moved aside (payments-<UTC time>.jsonl), not deleted; keys used before the
 // reset are unknown after it. For tests and demos.

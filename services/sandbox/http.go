@@ -92,6 +92,14 @@ func (g *Gateway) Handler() http.Handler {
 		}
 		writeJSON(w, status, p)
 	})
+	mux.HandleFunc("GET /v1/reports/payments", func(w http.ResponseWriter, r *http.Request) {
+		ps, err := g.PaymentsReport(r.Context(), r.URL.Query().Get("kiosk_id"), r.URL.Query().Get("date"))
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, ps)
+	})
 
 	mux.HandleFunc("GET /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, g.CurrentFaults())

@@ -152,6 +152,23 @@ func (c *Client) PaymentStatus(ctx context.Context, key string) (billpay.Payment
 	return out, nil
 }
 
+// PaymentsReport implements billpay.Reporter.
+func (c *Client) PaymentsReport(ctx context.Context, kioskID, date string) ([]billpay.Payment, error) {
+	var out []billpay.Payment
+	q := url.Values{"kiosk_id": {kioskID}, "date": {date}}
+	if _, err := c.do(ctx, http.MethodGet, "/v1/reports/payments?"+q.Encode(), nil, &out); err != nil {
+		return nil, err
+	}
+	for _, p := range out {
+		if p.IdempotencyKey == "" {
+			return nil, fmt.Errorf("billpayhttp: report: %w: a payment without idempotency key", billpay.ErrUnavailable)
+		}
+	}
+	return out, nil
+}
+
+var _ billpay.Reporter = (*Client)(nil)
+
 // checkPayment rejects a 200 answer that is not a definite payment for key:
 // acting on someone else's payment, or on a status the engine does not
 // know, could hand out or keep a citizen's money wrongly. It wraps
