@@ -16,6 +16,7 @@ import (
 
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/documents"
 )
 
 // Phase is where a cash payment stands, as the citizen sees it.
@@ -82,9 +83,12 @@ type CreditSlip struct {
 
 // PaymentState is a snapshot of a cash payment.
 type PaymentState struct {
-	TxnID    string
-	Phase    Phase
+	TxnID string
+	Phase Phase
+	// Bill is what a bill payment pays; Document what a document order
+	// buys (nil for a bill).
 	Bill     billpay.Bill
+	Document *documents.Document
 	Charge   money.Paise // the kiosk's user charge
 	Due      money.Paise // Bill.Amount + Charge
 	Inserted money.Paise // notes stacked so far (past the credit point)
@@ -164,6 +168,17 @@ type Kiosk interface {
 	// named by creditCodes are spent first, notes pay the rest (none are
 	// asked for when the credits cover it).
 	PayByCash(ctx context.Context, bill billpay.Bill, creditCodes ...string) (CashPayment, error)
+	// DocumentSpecs says what to type to find a document of each kind.
+	DocumentSpecs(ctx context.Context) ([]documents.RefSpec, error)
+	// FindDocument looks up an issued document. Errors wrap
+	// documents.ErrInvalidRef, ErrNotFound, ErrNotReady, ErrUnavailable,
+	// or are ErrServiceUnavailable when the kiosk offers no documents.
+	FindDocument(ctx context.Context, kind documents.Kind, ref string) (documents.Document, error)
+	// DocumentCharge is the kiosk's charge for printing doc.
+	DocumentCharge(doc documents.Document) money.Paise
+	// OrderDocument starts a paid print of doc (fee + charge), spending
+	// the credit slips named first, like PayByCash.
+	OrderDocument(ctx context.Context, doc documents.Document, creditCodes ...string) (CashPayment, error)
 	// Recovered lists the outcomes of transactions resolved at start-up.
 	Recovered() []Outcome
 	// Snapshot describes the current session and transaction.
@@ -179,6 +194,10 @@ type Kiosk interface {
 	// "jam" (the next accepted note jams). ErrNotSimulated on real hardware.
 	SimFault(fault string) error
 }
+
+// ErrServiceUnavailable: this kiosk has no back-end or device for the
+// service asked for; the UI says so instead of pretending.
+var ErrServiceUnavailable = errors.New("engine: service not available at this kiosk")
 
 // ErrNotSimulated is returned by simulator controls on real hardware.
 var ErrNotSimulated = errors.New("engine: no simulated device")

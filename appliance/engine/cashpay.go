@@ -11,6 +11,7 @@ import (
 	"github.com/mitra-kiosk/mitra/drivers/cash"
 	"github.com/mitra-kiosk/mitra/drivers/printer"
 	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/documents"
 )
 
 // cashPayment runs one bill payment by cash in its own goroutine; the UI
@@ -34,6 +35,28 @@ func (e *Engine) PayByCash(ctx context.Context, bill billpay.Bill, creditCodes .
 	if bill.Amount <= 0 {
 		return nil, fmt.Errorf("engine: bill %s has nothing to pay", bill.BillNumber)
 	}
+	return e.startPayment(body{Kind: kindBill, Bill: &bill, Charge: e.cfg.BillCharge, Due: bill.Amount + e.cfg.BillCharge},
+		PaymentState{Bill: bill}, creditCodes)
+}
+
+// OrderDocument implements Kiosk: a print of doc, paid like a bill; the
+// order is posted with the transaction id as idempotency key once the
+// money is in, then the document prints on the A4 printer.
+func (e *Engine) OrderDocument(ctx context.Context, doc documents.Document, creditCodes ...string) (CashPayment, error) {
+	if e.cfg.Documents == nil || e.cfg.PagePrinter == nil {
+		return nil, ErrServiceUnavailable
+	}
+	charge := e.DocumentCharge(doc)
+	if doc.Fee+charge <= 0 {
+		return nil, fmt.Errorf("engine: document %s has no price", doc.ID)
+	}
+	return e.startPayment(body{Kind: kindDocument, Doc: &doc, Charge: charge, Due: doc.Fee + charge},
+		PaymentState{Document: &doc}, creditCodes)
+}
+
+// startPayment journals the transaction's begin and the credit slips it
+// spends, then runs it.
+func (e *Engine) startPayment(begin body, st PaymentState, creditCodes []string) (CashPayment, error) {
 	var spend []CreditSlip
 	seen := map[string]bool{}
 	for _, code := range creditCodes {
@@ -48,9 +71,7 @@ func (e *Engine) PayByCash(ctx context.Context, bill billpay.Bill, creditCodes .
 		spend = append(spend, c)
 	}
 	id := e.newTxnID()
-	charge := e.cfg.BillCharge
-	due := bill.Amount + charge
-	if err := e.record(id, recBegin, body{Kind: "bill-cash", Bill: &bill, Charge: charge, Due: due}); err != nil {
+	if err := e.record(id, recBegin, begin); err != nil {
 		return nil, err
 	}
 	var applied money.Paise
@@ -60,8 +81,8 @@ func (e *Engine) PayByCash(ctx context.Context, bill billpay.Bill, creditCodes .
 		}
 		applied += c.Amount
 	}
-	p := &cashPayment{e: e, id: id, cancel: make(chan struct{}), decide: make(chan bool, 1),
-		st: PaymentState{TxnID: id, Phase: PhaseInserting, Bill: bill, Charge: charge, Due: due, Applied: applied}}
+	st.TxnID, st.Phase, st.Charge, st.Due, st.Applied = id, PhaseInserting, begin.Charge, begin.Due, applied
+	p := &cashPayment{e: e, id: id, cancel: make(chan struct{}), decide: make(chan bool, 1), st: st}
 	e.mu.Lock()
 	e.current = p
 	e.mu.Unlock()
@@ -311,7 +332,7 @@ func (p *cashPayment) post(ctx context.Context, excess money.Paise) {
 	e := p.e
 	p.update(func(s *PaymentState) { s.Phase, s.Escrow = PhasePosting, 0 })
 	t := e.txnState(p.id)
-	pay, err := e.payUntilDefinite(ctx, t, e.cfg.PayAttempts)
+	pay, err := e.postUntilDefinite(ctx, t, e.cfg.PayAttempts)
 	switch {
 	case err == nil && pay.Status == billpay.Success:
 		p.paid(ctx, pay, excess)
@@ -345,11 +366,25 @@ func (p *cashPayment) paid(ctx context.Context, pay billpay.Payment, excess mone
 			problem = ProblemPrinterDown
 		}
 	}
+	if t := e.txnState(p.id); t.Kind == kindDocument {
+		if err := e.printDocument(ctx, t); err != nil {
+			problem = ProblemPrinterDown
+		}
+	}
 	if err := e.printSlip(ctx, p.id, "receipt", e.receiptSlip(e.txnState(p.id))); err != nil {
 		problem = ProblemPrinterDown
 	}
 	e.record(p.id, recEnd, body{Phase: PhaseDone, Problem: problem})
 	p.update(func(s *PaymentState) { s.Phase, s.Credit, s.Problem = PhaseDone, credit, problem })
+}
+
+// postUntilDefinite posts what t buys — a bill payment or a document order
+// — until the back-end gives a definite answer (see payUntilDefinite).
+func (e *Engine) postUntilDefinite(ctx context.Context, t txn, attempts int) (billpay.Payment, error) {
+	if t.Kind == kindDocument {
+		return e.orderUntilDefinite(ctx, t, attempts)
+	}
+	return e.payUntilDefinite(ctx, t, attempts)
 }
 
 // payUntilDefinite gets a definite SUCCESS or FAILURE for t's payment,

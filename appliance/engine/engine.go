@@ -23,6 +23,7 @@ import (
 	"github.com/mitra-kiosk/mitra/drivers/cash"
 	"github.com/mitra-kiosk/mitra/drivers/printer"
 	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/documents"
 )
 
 // Config wires the engine to its devices and back-ends.
@@ -41,6 +42,13 @@ type Config struct {
 	Bills       billpay.Service
 	// BillCharge is the kiosk's user charge on a bill payment.
 	BillCharge money.Paise
+	// Documents, PagePrinter and RenderDocument make the kiosk print
+	// certificates and records; without them those services say they are
+	// not available here. DocumentCharge is the kiosk's charge per print.
+	Documents      documents.Service
+	PagePrinter    PagePrinter
+	RenderDocument func(documents.Content, DocumentStamp) ([]image.Image, error)
+	DocumentCharge money.Paise
 	// RenderSlip lays out a slip; nil = receipt.Render.
 	RenderSlip func(receipt.Slip, int) (*image.Gray, error)
 	// PollInterval is the acceptor polling period (GA138: 200 ms–1 s).
@@ -80,6 +88,7 @@ type Engine struct {
 	creditSerial int
 	codeAttempts int
 	devMu        sync.Mutex // one user of the acceptor and printer at a time
+	docMu        sync.Mutex // one job at a time on the A4 printer
 
 	powerUp struct{ toCashbox, toFront []money.Paise }
 

@@ -104,8 +104,12 @@ func listWithCredits(stateDir string) ([]TxnSummary, *creditBook, []journal.Dama
 	out := make([]TxnSummary, 0, len(h.order))
 	for _, id := range h.order {
 		t := h.txns[id]
-		out = append(out, TxnSummary{ID: id, Kind: t.Kind, Started: h.started[id], Biller: t.Bill.BillerID,
-			BillNumber: t.Bill.BillNumber, Due: t.Due, Stacked: t.Stacked, Redeemed: t.applied(), Credited: t.credited(),
+		biller, number := t.Bill.BillerID, t.Bill.BillNumber
+		if t.Kind == kindDocument {
+			biller, number = "DOC:"+string(t.Doc.Kind), t.Doc.ID
+		}
+		out = append(out, TxnSummary{ID: id, Kind: t.Kind, Started: h.started[id], Biller: biller,
+			BillNumber: number, Due: t.Due, Stacked: t.Stacked, Redeemed: t.applied(), Credited: t.credited(),
 			PayStatus: t.PayStatus, GatewayRef: t.GatewayRef, Phase: t.Final, Problem: t.Problem, Unresolved: t.Unresolved})
 	}
 	return out, h.credits, dmg, nil

@@ -131,7 +131,7 @@ func (e *Engine) resolve(ctx context.Context, id string, printNow bool) (Outcome
 	}
 	owed := t.moneyIn() - t.credited()
 	if t.PayStatus == "" && t.PayIntent {
-		_, err := e.payUntilDefinite(ctx, t, 1)
+		_, err := e.postUntilDefinite(ctx, t, 1)
 		if err != nil {
 			if !t.AckIssued {
 				if err := e.record(id, recAckIssued, body{Reason: err.Error()}); err != nil {
@@ -147,7 +147,7 @@ func (e *Engine) resolve(ctx context.Context, id string, printNow bool) (Outcome
 		t = e.txnState(id)
 	}
 	if t.PayStatus == "" && !t.PayIntent && t.Due > 0 && t.moneyIn() >= t.Due {
-		if _, err := e.payUntilDefinite(ctx, t, 1); err != nil {
+		if _, err := e.postUntilDefinite(ctx, t, 1); err != nil {
 			if err := e.record(id, recAckIssued, body{Reason: err.Error()}); err != nil {
 				return out, err
 			}
@@ -166,6 +166,11 @@ func (e *Engine) resolve(ctx context.Context, id string, printNow bool) (Outcome
 			}
 		}
 		problem := NoProblem
+		if t.Kind == kindDocument && !t.DocPrinted && printNow {
+			if err := e.printDocument(ctx, t); err != nil {
+				problem = ProblemPrinterDown
+			}
+		}
 		if !t.ReceiptPrinted && printNow {
 			if err := e.printSlip(ctx, id, "receipt", e.receiptSlip(t)); err != nil {
 				problem = ProblemPrinterDown

@@ -7,6 +7,7 @@ import (
 	"github.com/mitra-kiosk/mitra/appliance/journal"
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/documents"
 )
 
 // Journal record types of a cash bill payment, in the order they happen.
@@ -35,15 +36,25 @@ const (
 	recEnd          = "txn-end"          // final phase
 )
 
+// Transaction kinds (txn-begin's Kind). Both are paid in cash and credit
+// slips and follow the same money rules; they differ in what is posted
+// upstream (a bill payment, a document order) and what is printed.
+const (
+	kindBill     = "bill-cash"
+	kindDocument = "document-cash"
+)
+
 // body is the union of every record's fields; each record type uses some.
 type body struct {
-	Kind    string        `json:"kind,omitempty"`
-	Bill    *billpay.Bill `json:"bill,omitempty"`
-	Charge  money.Paise   `json:"charge,omitempty"`
-	Due     money.Paise   `json:"due,omitempty"`
-	Note    money.Paise   `json:"note,omitempty"`
-	Channel int           `json:"channel,omitempty"`
-	Overpay bool          `json:"overpay,omitempty"`
+	Kind string        `json:"kind,omitempty"`
+	Bill *billpay.Bill `json:"bill,omitempty"`
+	// Doc is the document a document order buys (txn-begin).
+	Doc     *documents.Document `json:"doc,omitempty"`
+	Charge  money.Paise         `json:"charge,omitempty"`
+	Due     money.Paise         `json:"due,omitempty"`
+	Note    money.Paise         `json:"note,omitempty"`
+	Channel int                 `json:"channel,omitempty"`
+	Overpay bool                `json:"overpay,omitempty"`
 	// Recovered marks facts learnt at start-up (a note the acceptor reported
 	// cleared into the cashbox after a power cut).
 	Recovered bool           `json:"recovered,omitempty"`
@@ -70,6 +81,7 @@ type txn struct {
 	ID      string
 	Kind    string
 	Bill    billpay.Bill
+	Doc     documents.Document
 	Charge  money.Paise
 	Due     money.Paise
 	Stacked money.Paise
@@ -87,10 +99,13 @@ type txn struct {
 	Credits        []CreditSlip
 	ReceiptPrinted bool
 	ReceiptFailed  bool
-	AckIssued      bool
-	Final          Phase
-	Problem        Problem
-	Records        int
+	// DocPrinted/DocFailed: a document order's A4 print.
+	DocPrinted bool
+	DocFailed  bool
+	AckIssued  bool
+	Final      Phase
+	Problem    Problem
+	Records    int
 }
 
 func (t *txn) credited() money.Paise {
@@ -137,6 +152,9 @@ func (t *txn) apply(r journal.Record) error {
 		if b.Bill != nil {
 			t.Bill = *b.Bill
 		}
+		if b.Doc != nil {
+			t.Doc = *b.Doc
+		}
 	case recCreditApplied:
 		if b.Credit != nil {
 			t.Applied = append(t.Applied, *b.Credit)
@@ -160,9 +178,13 @@ func (t *txn) apply(r journal.Record) error {
 			t.Credits = append(t.Credits, *b.Credit)
 		}
 	case recPrinted:
-		if b.What == "receipt" {
+		switch b.What {
+		case "receipt":
 			t.ReceiptPrinted = b.Error == ""
 			t.ReceiptFailed = b.Error != ""
+		case "document":
+			t.DocPrinted = b.Error == ""
+			t.DocFailed = b.Error != ""
 		}
 	case recAckIssued:
 		t.AckIssued = true

@@ -1,0 +1,191 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"time"
+
+	"github.com/mitra-kiosk/mitra/appliance/money"
+	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/documents"
+)
+
+// PagePrinter is the A4 printer as the engine needs it: print these pages
+// as one job, and say whether they came out. Errors wrap printer.ErrPaperOut,
+// ErrOffline or ErrFault. The IPP driver (drivers/printer/ipp) is adapted to
+// it in cmd/mitra.
+type PagePrinter interface {
+	PrintPages(ctx context.Context, name string, pages []image.Image) error
+}
+
+// DocumentStamp is what the kiosk adds to a printed document: where and
+// when it was printed, for the footer.
+type DocumentStamp struct {
+	KioskID   string
+	KioskName string
+	TxnID     string
+	Time      time.Time
+}
+
+// DocumentSpecs implements Kiosk.
+func (e *Engine) DocumentSpecs(ctx context.Context) ([]documents.RefSpec, error) {
+	if e.cfg.Documents == nil {
+		return nil, ErrServiceUnavailable
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.RequestTimeout)
+	defer cancel()
+	return e.cfg.Documents.Specs(ctx)
+}
+
+// FindDocument implements Kiosk.
+func (e *Engine) FindDocument(ctx context.Context, kind documents.Kind, ref string) (documents.Document, error) {
+	if e.cfg.Documents == nil || e.cfg.PagePrinter == nil {
+		return documents.Document{}, ErrServiceUnavailable
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.RequestTimeout)
+	defer cancel()
+	return e.cfg.Documents.Find(ctx, kind, ref)
+}
+
+// DocumentCharge implements Kiosk.
+func (e *Engine) DocumentCharge(doc documents.Document) money.Paise { return e.cfg.DocumentCharge }
+
+// orderUntilDefinite is payUntilDefinite for a document order: the intent
+// is journaled before the first request, every request carries the
+// transaction id as idempotency key, and the status is asked before each
+// (re)send. The answer is returned in billpay's shape so that the money
+// rules (paid, credited, acknowledged) are the same code for both kinds.
+func (e *Engine) orderUntilDefinite(ctx context.Context, t txn, attempts int) (billpay.Payment, error) {
+	if !t.PayIntent {
+		if err := e.record(t.ID, recPayIntent, body{Key: t.ID, Amount: t.Doc.Fee}); err != nil {
+			return billpay.Payment{}, err
+		}
+	}
+	req := documents.OrderRequest{IdempotencyKey: t.ID, DocumentID: t.Doc.ID, Fee: t.Doc.Fee, KioskID: e.cfg.KioskID}
+	var lastErr error
+	backoff := e.cfg.PayBackoff
+	for i := range attempts {
+		if i > 0 {
+			select {
+			case <-time.After(backoff):
+			case <-e.stop:
+				return billpay.Payment{}, fmt.Errorf("engine: stopping: %w", lastErr)
+			}
+			backoff *= 2
+		}
+		rctx, cancel := context.WithTimeout(ctx, e.cfg.RequestTimeout)
+		o, err := e.cfg.Documents.OrderStatus(rctx, t.ID)
+		if err == nil && o.Status == documents.Unknown {
+			o, err = e.cfg.Documents.Order(rctx, req)
+		}
+		cancel()
+		if err != nil {
+			lastErr = err
+			if !errors.Is(err, documents.ErrUnavailable) {
+				o = documents.Order{IdempotencyKey: t.ID, Status: documents.Failure, Reason: err.Error()}
+			} else {
+				continue
+			}
+		}
+		switch o.Status {
+		case documents.Success, documents.Failure:
+			st := billpay.Status(o.Status)
+			if err := e.record(t.ID, recPayResult, body{Key: t.ID, Status: st, Ref: o.Ref, Reason: o.Reason}); err != nil {
+				return billpay.Payment{}, err
+			}
+			return billpay.Payment{IdempotencyKey: t.ID, Status: st, Amount: o.Fee, TxnRef: o.Ref, Reason: o.Reason}, nil
+		case documents.Pending:
+			lastErr = fmt.Errorf("engine: order %s pending upstream", t.ID)
+		default:
+			lastErr = fmt.Errorf("engine: order %s: unexpected status %q", t.ID, o.Status)
+		}
+	}
+	return billpay.Payment{}, lastErr
+}
+
+// printDocument fetches the paid document's content, lays it out and
+// prints it on the A4 printer, journaling intent and outcome like any
+// print. A failure leaves the order paid and the document reprintable.
+func (e *Engine) printDocument(ctx context.Context, t txn) error {
+	if err := e.record(t.ID, recPrintIntent, body{What: "document"}); err != nil {
+		return err
+	}
+	err := func() error {
+		if e.cfg.RenderDocument == nil {
+			return fmt.Errorf("engine: no document layout configured")
+		}
+		rctx, cancel := context.WithTimeout(ctx, e.cfg.RequestTimeout)
+		c, err := e.cfg.Documents.Content(rctx, t.ID)
+		cancel()
+		if err != nil {
+			return err
+		}
+		pages, err := e.cfg.RenderDocument(c, DocumentStamp{KioskID: e.cfg.KioskID, KioskName: e.cfg.KioskName, TxnID: t.ID, Time: e.cfg.Now()})
+		if err != nil {
+			return err
+		}
+		e.docMu.Lock()
+		defer e.docMu.Unlock()
+		return e.cfg.PagePrinter.PrintPages(ctx, "document "+t.ID, pages)
+	}()
+	b := body{What: "document"}
+	if err != nil {
+		b.Error = err.Error()
+		e.cfg.Log.Printf("%s: print document: %v", t.ID, err)
+	}
+	if jerr := e.record(t.ID, recPrinted, b); jerr != nil {
+		return jerr
+	}
+	return err
+}
+
+// PendingPrint is a finished, paid transaction whose receipt or document
+// did not print (paper out, printer off): the citizen or the operator asks
+// for it again.
+type PendingPrint struct {
+	TxnID    string
+	Receipt  bool // the receipt is owed
+	Document bool // the A4 document is owed
+}
+
+// PendingPrints lists what is owed, oldest first.
+func (e *Engine) PendingPrints() []PendingPrint {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []PendingPrint
+	for _, id := range e.order {
+		t := e.txns[id]
+		if t.Final != PhaseDone || t.PayStatus != billpay.Success {
+			continue
+		}
+		pp := PendingPrint{TxnID: id, Receipt: !t.ReceiptPrinted, Document: t.Kind == kindDocument && !t.DocPrinted}
+		if pp.Receipt || pp.Document {
+			out = append(out, pp)
+		}
+	}
+	return out
+}
+
+// Reprint prints what txnID still owes (its document, its receipt). The
+// order or payment is never posted again: only the journaled facts are
+// printed.
+func (e *Engine) Reprint(ctx context.Context, txnID string) error {
+	t := e.txnState(txnID)
+	if t.ID == "" {
+		return fmt.Errorf("engine: reprint: no transaction %s", txnID)
+	}
+	if t.PayStatus != billpay.Success {
+		return fmt.Errorf("engine: reprint: %s was not paid (%s)", txnID, t.Final)
+	}
+	if t.Kind == kindDocument && !t.DocPrinted {
+		if err := e.printDocument(ctx, t); err != nil {
+			return err
+		}
+	}
+	if !t.ReceiptPrinted {
+		return e.printSlip(ctx, txnID, "receipt", e.receiptSlip(e.txnState(txnID)))
+	}
+	return nil
+}
