@@ -40,7 +40,9 @@ import (
 //   - the physical cashbox holds Σ stacked plus at most the notes recorded
 //     as of unknown fate (left for the operator's count, never guessed);
 //   - the gateway has no payment the journal does not know of, and none
-//     twice.
+//     twice;
+//   - every successful payment has its receipt: printed, or reprinted from
+//     the journal after recovery.
 
 // The child's two visits: a ₹1,235 bill abandoned after ₹700 (a credit
 // slip), then a ₹2,100 bill paid with that slip and ₹1,400 in notes.
@@ -215,8 +217,15 @@ func runCrash(t *testing.T, at int, mode string, killAfter time.Duration) crashR
 	if err != nil {
 		t.Fatalf("crash point %d/%s: recovery: %v", at, mode, err)
 	}
+	// Every successful payment has its receipt available: printed, or
+	// printable now from the journal alone.
+	for _, pp := range e.PendingPrints() {
+		if err := e.Reprint(context.Background(), pp.TxnID); err != nil {
+			res.violations = append(res.violations, fmt.Sprintf("receipt of %s cannot be reprinted: %v", pp.TxnID, err))
+		}
+	}
 	e.Close()
-	res.violations = checkInvariants(state, gw.Payments())
+	res.violations = append(res.violations, checkInvariants(state, gw.Payments())...)
 	if v, _, err := Check(state); err != nil || len(v) > 0 {
 		res.violations = append(res.violations, fmt.Sprintf("engine.Check: %v %v", v, err))
 	}
@@ -244,6 +253,9 @@ func checkInvariants(state string, upstream []billpay.Payment) []string {
 		}
 		if t.PayStatus == billpay.Success {
 			paid += t.Due
+			if !t.ReceiptPrinted {
+				v = append(v, fmt.Sprintf("%s paid but no receipt printed or reprinted", t.ID))
+			}
 		}
 	}
 	if stacked+redeemed != paid+credited {

@@ -25,9 +25,12 @@ type TxnSummary struct {
 	Credited   money.Paise
 	PayStatus  billpay.Status
 	GatewayRef string
-	Phase      Phase // empty while open
-	Problem    Problem
-	Unresolved []money.Paise
+	// ReceiptPrinted: the receipt of a paid transaction came out of the
+	// printer (otherwise Engine.Reprint owes it).
+	ReceiptPrinted bool
+	Phase          Phase // empty while open
+	Problem        Problem
+	Unresolved     []money.Paise
 }
 
 // history folds journal records into transactions, read-only, for the
@@ -110,7 +113,7 @@ func listWithCredits(stateDir string) ([]TxnSummary, *creditBook, []journal.Dama
 		}
 		out = append(out, TxnSummary{ID: id, Kind: t.Kind, Started: h.started[id], Biller: biller,
 			BillNumber: number, Due: t.Due, Stacked: t.Stacked, Redeemed: t.applied(), Credited: t.credited(),
-			PayStatus: t.PayStatus, GatewayRef: t.GatewayRef, Phase: t.Final, Problem: t.Problem, Unresolved: t.Unresolved})
+			PayStatus: t.PayStatus, GatewayRef: t.GatewayRef, ReceiptPrinted: t.ReceiptPrinted, Phase: t.Final, Problem: t.Problem, Unresolved: t.Unresolved})
 	}
 	return out, h.credits, dmg, nil
 }
