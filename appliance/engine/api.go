@@ -17,6 +17,7 @@ import (
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/status"
 )
 
 // Phase is where a cash payment stands, as the citizen sees it.
@@ -179,6 +180,19 @@ type Kiosk interface {
 	// OrderDocument starts a paid print of doc (fee + charge), spending
 	// the credit slips named first, like PayByCash.
 	OrderDocument(ctx context.Context, doc documents.Document, creditCodes ...string) (CashPayment, error)
+	// StatusSpecs says what to type (and pick) for each status look-up.
+	StatusSpecs(ctx context.Context) ([]status.RefSpec, error)
+	// LookupStatus asks the status back-end. Errors wrap
+	// status.ErrInvalidRef, ErrNotFound, ErrUnavailable, or are
+	// ErrServiceUnavailable.
+	LookupStatus(ctx context.Context, kind status.Kind, ref, option string) (status.Result, error)
+	// PrintStatus prints r as a slip (journaled; free of charge).
+	PrintStatus(ctx context.Context, r status.Result) error
+	// PendingPrints lists paid transactions whose receipt or document did
+	// not print; Reprint prints them from the journal (never posting
+	// again). For the citizen's "print again" and the technician menu.
+	PendingPrints() []PendingPrint
+	Reprint(ctx context.Context, txnID string) error
 	// Recovered lists the outcomes of transactions resolved at start-up.
 	Recovered() []Outcome
 	// Snapshot describes the current session and transaction.

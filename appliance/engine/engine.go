@@ -24,6 +24,7 @@ import (
 	"github.com/mitra-kiosk/mitra/drivers/printer"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/status"
 )
 
 // Config wires the engine to its devices and back-ends.
@@ -49,6 +50,8 @@ type Config struct {
 	PagePrinter    PagePrinter
 	RenderDocument func(documents.Content, DocumentStamp) ([]image.Image, error)
 	DocumentCharge money.Paise
+	// Status is the status look-up back-end; nil: not offered here.
+	Status status.Service
 	// RenderSlip lays out a slip; nil = receipt.Render.
 	RenderSlip func(receipt.Slip, int) (*image.Gray, error)
 	// PollInterval is the acceptor polling period (GA138: 200 ms–1 s).

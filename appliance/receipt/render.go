@@ -31,6 +31,7 @@ var titles = map[Kind][2]string{
 	PaymentReceipt:  {"Payment Receipt", "भुगतान रसीद"},
 	CreditSlip:      {"Credit Slip", "क्रेडिट पर्ची"},
 	Acknowledgement: {"Acknowledgement", "पावती"},
+	StatusSlip:      {"Status", "स्थिति"},
 }
 
 var totalLabels = map[Kind][2]string{
@@ -95,6 +96,24 @@ func (p *page) text(s string, size float32, bold bool, a align) {
 	p.y += h
 }
 
+// para writes s left-aligned, wrapped at spaces to the page width: a
+// status text or a history line is a sentence, not a label.
+func (p *page) para(s string, size float32, bold bool) {
+	words := strings.Fields(s)
+	for len(words) > 0 && p.err == nil {
+		n := 1
+		for n < len(words) {
+			l, err := typeface.Shape(strings.Join(words[:n+1], " "), size, bold)
+			if err != nil || l.Width > p.w-2*margin {
+				break
+			}
+			n++
+		}
+		p.text(strings.Join(words[:n], " "), size, bold, left)
+		words = words[n:]
+	}
+}
+
 // pair writes a label on the left and a value on the right of one line, or
 // the value on its own line when both do not fit.
 func (p *page) pair(label, value string, size float32, valueBold bool) {
@@ -109,7 +128,11 @@ func (p *page) pair(label, value string, size float32, valueBold bool) {
 	}
 	if ll.Width+vl.Width+24 > p.w-2*margin {
 		p.text(label, size, false, left)
-		p.text(value, size+2, valueBold, right)
+		if vl.Width > p.w-2*margin {
+			p.para(value, size+2, valueBold)
+		} else {
+			p.text(value, size+2, valueBold, right)
+		}
 		return
 	}
 	asc := max(ll.Ascent, vl.Ascent)
@@ -179,9 +202,10 @@ func Render(s Slip, widthDots int) (*image.Gray, error) {
 		p.pair(f.LabelEn+" / "+f.LabelHi, f.Value, 20, true)
 	}
 	p.rule()
-	tl := totalLabels[s.Kind]
-	p.text(tl[0]+" / "+tl[1], 24, true, left)
-	p.text(money.Format(s.Total), 44, true, right)
+	if tl, ok := totalLabels[s.Kind]; ok {
+		p.text(tl[0]+" / "+tl[1], 24, true, left)
+		p.text(money.Format(s.Total), 44, true, right)
+	}
 	if s.QR != "" {
 		p.space(8)
 		p.qr(s.QR)

@@ -22,6 +22,8 @@ const (
 	CreditSlip
 	// Acknowledgement: cash received, payment not yet confirmed upstream.
 	Acknowledgement
+	// StatusSlip: a printed copy of a status look-up; no money, no total.
+	StatusSlip
 )
 
 // Field is one labelled line: "K-number / के-नंबर   2101 2345 6789".

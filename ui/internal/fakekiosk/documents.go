@@ -2,10 +2,12 @@ package fakekiosk
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/mitra-kiosk/mitra/appliance/engine"
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/status"
 )
 
 // The fake kiosk has no document back-end: like a real kiosk configured
@@ -27,4 +29,27 @@ func (k *Kiosk) DocumentCharge(documents.Document) money.Paise { return 0 }
 // OrderDocument implements engine.Kiosk.
 func (k *Kiosk) OrderDocument(context.Context, documents.Document, ...string) (engine.CashPayment, error) {
 	return nil, engine.ErrServiceUnavailable
+}
+
+// StatusSpecs implements engine.Kiosk.
+func (k *Kiosk) StatusSpecs(context.Context) ([]status.RefSpec, error) {
+	return nil, engine.ErrServiceUnavailable
+}
+
+// LookupStatus implements engine.Kiosk.
+func (k *Kiosk) LookupStatus(context.Context, status.Kind, string, string) (status.Result, error) {
+	return status.Result{}, engine.ErrServiceUnavailable
+}
+
+// PrintStatus implements engine.Kiosk.
+func (k *Kiosk) PrintStatus(context.Context, status.Result) error {
+	return engine.ErrServiceUnavailable
+}
+
+// PendingPrints implements engine.Kiosk: the fake prints everything.
+func (k *Kiosk) PendingPrints() []engine.PendingPrint { return nil }
+
+// Reprint implements engine.Kiosk.
+func (k *Kiosk) Reprint(_ context.Context, txnID string) error {
+	return fmt.Errorf("fake: nothing to reprint for %s", txnID)
 }
