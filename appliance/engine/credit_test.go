@@ -228,7 +228,7 @@ func TestCreditSurvivesArchive(t *testing.T) {
 	r.close()
 
 	r2 := newRig(t, r.state, r.gw, esspsim.Opts{})
-	arch, _ := filepath.Glob(filepath.Join(r.state, "journal", "archive", "journal-*.log"))
+	arch, _ := filepath.Glob(filepath.Join(r.state, "journal", "archive", "journal-*.log.gz"))
 	if len(arch) == 0 {
 		t.Fatal("nothing archived; the test needs the issuing segment archived")
 	}

@@ -63,6 +63,9 @@ type Config struct {
 	PayBackoff  time.Duration
 	// ResolveInterval is how often the background resolver retries.
 	ResolveInterval time.Duration
+	// ArchiveKeep is how long archived journal segments are kept (default
+	// eight years, the period books of account are kept in India).
+	ArchiveKeep time.Duration
 	// RequestTimeout bounds one gateway call.
 	RequestTimeout time.Duration
 	Now            func() time.Time
@@ -123,6 +126,9 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.ResolveInterval == 0 {
 		cfg.ResolveInterval = 30 * time.Second
 	}
+	if cfg.ArchiveKeep == 0 {
+		cfg.ArchiveKeep = 8 * 365 * 24 * time.Hour
+	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}
@@ -163,6 +169,11 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Log.Printf("journal archive: %v", err)
 	} else if n > 0 {
 		cfg.Log.Printf("journal: archived %d finished segment(s)", n)
+	}
+	if n, err := journal.PruneArchive(j.Dir(), cfg.ArchiveKeep, cfg.Now()); err != nil {
+		cfg.Log.Printf("journal prune: %v", err)
+	} else if n > 0 {
+		cfg.Log.Printf("journal: removed %d archived segment(s) older than %v", n, cfg.ArchiveKeep)
 	}
 	e.done.Add(1)
 	go e.resolveLoop()

@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -77,17 +76,7 @@ func (h *history) fold(r journal.Record) error {
 // transaction can straddle the two (its first records in a segment that
 // was archived, its last in the live one).
 func replayAll(stateDir string, fold func(journal.Record) error) ([]journal.Damage, error) {
-	dir := filepath.Join(stateDir, "journal")
-	var dmg []journal.Damage
-	if _, err := os.Stat(filepath.Join(dir, "archive")); err == nil {
-		d, err := journal.Replay(filepath.Join(dir, "archive"), fold)
-		dmg = append(dmg, d...)
-		if err != nil {
-			return dmg, err
-		}
-	}
-	d, err := journal.Replay(dir, fold)
-	return append(dmg, d...), err
+	return journal.ReplayWithArchive(filepath.Join(stateDir, "journal"), fold)
 }
 
 // ListTransactions reads the journal under stateDir (archive included)

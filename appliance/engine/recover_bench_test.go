@@ -92,7 +92,7 @@ func TestArchiveKeepsReplaySmall(t *testing.T) {
 	r.close()
 	writeHistory(t, filepath.Join(r.state, "journal"), 3000) // several 4 MiB segments
 	r2 := newRig(t, r.state, r.gw, esspsimOpts())
-	arch, _ := filepath.Glob(filepath.Join(r2.state, "journal", "archive", "journal-*.log"))
+	arch, _ := filepath.Glob(filepath.Join(r2.state, "journal", "archive", "journal-*.log.gz"))
 	live, _ := filepath.Glob(filepath.Join(r2.state, "journal", "journal-*.log"))
 	if len(arch) == 0 || len(live) != 1 {
 		t.Errorf("archive %d segments, live %d; want the finished ones archived and one live", len(arch), len(live))

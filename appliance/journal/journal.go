@@ -27,6 +27,7 @@
 package journal
 
 import (
+	"compress/gzip"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -38,6 +39,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -334,18 +336,13 @@ func (j *Journal) Dir() string { return j.dir }
 // the journal for writing (so `mitractl journal list` can read a live
 // kiosk's journal). Damage is returned, not treated as an error.
 func Replay(dir string, fn func(Record) error) ([]Damage, error) {
-	ns, err := segments(dir)
+	segs, err := readableSegments(dir)
 	if err != nil {
 		return nil, fmt.Errorf("journal: replay: %w", err)
 	}
 	var all []Damage
-	for _, n := range ns {
-		f, err := os.Open(segPath(dir, n))
-		if err != nil {
-			return all, fmt.Errorf("journal: replay: %w", err)
-		}
-		b, err := io.ReadAll(f)
-		f.Close()
+	for _, path := range segs {
+		b, err := readSegment(path)
 		if err != nil {
 			return all, fmt.Errorf("journal: replay: %w", err)
 		}
@@ -355,16 +352,143 @@ func Replay(dir string, fn func(Record) error) ([]Damage, error) {
 			return all, ferr
 		}
 		for _, d := range dmg {
-			d.Segment = filepath.Base(segPath(dir, n))
+			d.Segment = filepath.Base(path)
 			all = append(all, d)
 		}
 	}
 	return all, nil
 }
 
+// ReplayWithArchive replays dir/archive and then dir: the whole history, for
+// reports (a transaction may straddle the two). An archived segment whose
+// live original is still there (a power cut between compressing and
+// removing it) is read once, from the live copy.
+func ReplayWithArchive(dir string, fn func(Record) error) ([]Damage, error) {
+	live, err := segments(dir)
+	if err != nil {
+		return nil, fmt.Errorf("journal: replay: %w", err)
+	}
+	isLive := map[int]bool{}
+	for _, n := range live {
+		isLive[n] = true
+	}
+	arch, err := readableSegments(filepath.Join(dir, "archive"))
+	if err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("journal: replay: %w", err)
+	}
+	var all []Damage
+	for _, path := range arch {
+		m := archName.FindStringSubmatch(filepath.Base(path))
+		if n, _ := strconv.Atoi(m[1]); isLive[n] {
+			continue
+		}
+		b, err := readSegment(path)
+		if err != nil {
+			return all, fmt.Errorf("journal: replay: %w", err)
+		}
+		var ferr error
+		dmg := scan(b, func(r Record, _ int64) error { ferr = fn(r); return ferr })
+		if ferr != nil {
+			return all, ferr
+		}
+		for _, d := range dmg {
+			d.Segment = "archive/" + filepath.Base(path)
+			all = append(all, d)
+		}
+	}
+	d, err := Replay(dir, fn)
+	return append(all, d...), err
+}
+
+// readableSegments lists dir's segments in order, plain (journal-N.log) or
+// compressed by the archive (journal-N.log.gz); when a crash left both of one
+// segment, the plain one is read.
+func readableSegments(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	byN := map[int]string{}
+	var ns []int
+	for _, e := range ents {
+		m := archName.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		if prev, ok := byN[n]; !ok {
+			ns = append(ns, n)
+			byN[n] = e.Name()
+		} else if strings.HasSuffix(prev, ".gz") {
+			byN[n] = e.Name()
+		}
+	}
+	sort.Ints(ns)
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = filepath.Join(dir, byN[n])
+	}
+	return out, nil
+}
+
+var archName = regexp.MustCompile(`^journal-(\d{6})\.log(\.gz)?$`)
+
+// readSegment reads a segment, uncompressing an archived one.
+func readSegment(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if !strings.HasSuffix(path, ".gz") {
+		return io.ReadAll(f)
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return b, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return b, nil
+}
+
+// compressTo writes b gzipped to dst durably: a temporary file, fsync,
+// rename, so a power cut leaves either no dst or a whole one.
+func compressTo(dst string, b []byte) error {
+	tmp := dst + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if _, err := zw.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
 // Archive moves closed segments all of whose transactions are final (the
-// engine decides, through isDone) into dir/archive, so the live journal a
-// restart replays stays small. Records are never deleted here.
+// engine decides, through isDone) into dir/archive, gzip-compressed (a
+// segment of JSON records shrinks about tenfold), so the live journal a
+// restart replays stays small and the archive grows slowly. Records are
+// never deleted here (PruneArchive does, by age). The order of steps —
+// compressed copy durable, then the live segment removed — means a power
+// cut leaves the segment readable in one place or both, never none; readers
+// skip the duplicate by sequence number (see Replay's callers).
 func (j *Journal) Archive(isDone func(segmentRecords []Record) bool) (moved int, err error) {
 	j.mu.Lock()
 	current := j.segment
@@ -389,7 +513,13 @@ func (j *Journal) Archive(isDone func(segmentRecords []Record) bool) (moved int,
 		if !isDone(rs) {
 			break // keep order: never archive past an open transaction
 		}
-		if err := os.Rename(segPath(j.dir, n), filepath.Join(arch, filepath.Base(segPath(j.dir, n)))); err != nil {
+		if err := compressTo(filepath.Join(arch, filepath.Base(segPath(j.dir, n))+".gz"), b); err != nil {
+			return moved, fmt.Errorf("journal: archive: %w", err)
+		}
+		if err := syncDir(arch); err != nil {
+			return moved, err
+		}
+		if err := os.Remove(segPath(j.dir, n)); err != nil {
 			return moved, fmt.Errorf("journal: archive: %w", err)
 		}
 		moved++
@@ -401,4 +531,37 @@ func (j *Journal) Archive(isDone func(segmentRecords []Record) bool) (moved int,
 		err = syncDir(arch)
 	}
 	return moved, err
+}
+
+// PruneArchive deletes archived segments whose newest record is older than
+// keep (the retention the operator's audit needs; the engine's default is
+// eight years, the books-of-account period). It returns how many went.
+func PruneArchive(dir string, keep time.Duration, now time.Time) (int, error) {
+	arch := filepath.Join(dir, "archive")
+	segs, err := readableSegments(arch)
+	if os.IsNotExist(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("journal: prune: %w", err)
+	}
+	pruned := 0
+	for _, path := range segs {
+		b, err := readSegment(path)
+		if err != nil {
+			return pruned, fmt.Errorf("journal: prune: %w", err)
+		}
+		rs, _ := Decode(b)
+		if len(rs) == 0 || now.Sub(rs[len(rs)-1].Time) < keep {
+			break // segments are in time order: the rest are newer
+		}
+		if err := os.Remove(path); err != nil {
+			return pruned, fmt.Errorf("journal: prune: %w", err)
+		}
+		pruned++
+	}
+	if pruned > 0 {
+		return pruned, syncDir(arch)
+	}
+	return 0, nil
 }
