@@ -9,12 +9,7 @@ const (
 	OpCancelJob             uint16 = 0x0008
 	OpGetJobAttributes      uint16 = 0x0009
 	OpGetPrinterAttributes  uint16 = 0x000B
-	statusClassMask         uint16 = 0xFF00
-	statusClassSuccess      uint16 = 0x0000
-	statusClassInformation  uint16 = 0x0100
-	statusClassClientError  uint16 = 0x0400
-	statusClassServerError  uint16 = 0x0500
-	statusSuccessfulOKLimit uint16 = 0x00FF
+	statusSuccessfulOKLimit uint16 = 0x00FF // successful-ok codes are 0x0000–0x00FF
 )
 
 // Status codes (RFC 8011 §B) that the driver and the simulator act on.
