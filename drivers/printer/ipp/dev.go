@@ -628,7 +628,7 @@ func (d *Dev) waitJob(ctx context.Context, id int32, res printer.JobResult) (pri
 			if stalledSince.IsZero() {
 				stalledSince = time.Now()
 			} else if time.Since(stalledSince) >= d.opts.StallTimeout {
-				return res, d.cancelAfter(id, fmt.Errorf("job %d canceled after waiting %v: %w", id, d.opts.StallTimeout, stall))
+				return res, d.cancelAfter(id, fmt.Errorf("ipp: job %d canceled after waiting %v: %w", id, d.opts.StallTimeout, stall))
 			}
 		} else {
 			stalledSince = time.Time{}
