@@ -30,7 +30,7 @@ var fastOpts = ipp.Opts{PollInterval: time.Millisecond, BusyRetries: 3, BusyBack
 type hookDoer struct {
 	c     *http.Client
 	mu    sync.Mutex
-	ops   []string
+	ops   []uint16 // operation of each request, in order
 	after func(op uint16, n int)
 }
 
@@ -42,7 +42,7 @@ func (h *hookDoer) Do(r *http.Request) (*http.Response, error) {
 		body.Read(hdr[:])
 		op := uint16(hdr[2])<<8 | uint16(hdr[3])
 		h.mu.Lock()
-		h.ops = append(h.ops, ipp.StatusName(op))
+		h.ops = append(h.ops, op)
 		n := len(h.ops)
 		h.mu.Unlock()
 		if h.after != nil {
