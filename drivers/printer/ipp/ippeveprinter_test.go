@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -314,4 +315,93 @@ func TestIppeveprinterPaperOut(t *testing.T) {
 	if st, err := dev.Status(ctx); err != nil || st.PaperOut {
 		t.Errorf("after loading paper Status() = %+v, %v", st, err)
 	}
+}
+
+// TestIppeveprinterPaperRunsOut empties the tray between the driver's check
+// and its Print-Job: ippeveprinter holds the job with media-needed, and the
+// driver must cancel it after StallTimeout and report ErrPaperOut, so that
+// the certificate does not print later for someone else.
+func TestIppeveprinterPaperRunsOut(t *testing.T) {
+	p := startIppeveprinter(t)
+	p.loadMedia(t, 250)
+	doer := &hookDoer{c: http.DefaultClient}
+	doer.after = func(op uint16, n int) {
+		if n == 1 { // the pre-job Get-Printer-Attributes has seen paper
+			p.loadMedia(t, 0)
+		}
+	}
+	dev, _ := ipp.New(doer, p.uri, &peerOpts)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := dev.PrintDocument(ctx, printer.Document{Name: "paper runs out", Pages: []image.Image{certificatePage(600, 400, 1)}, DPI: 300})
+	t.Logf("PrintDocument() = %+v, %v", res, err)
+	if !errors.Is(err, printer.ErrPaperOut) {
+		t.Fatalf("PrintDocument error = %v, want ErrPaperOut", err)
+	}
+	if res.JobID == 0 {
+		t.Errorf("JobResult has no job id; the job was sent and must be named")
+	}
+	canceled := false
+	for _, op := range doer.ops {
+		canceled = canceled || op == ipp.OpCancelJob
+	}
+	if !canceled {
+		t.Errorf("driver sent no Cancel-Job; operations: %v", doer.ops)
+	}
+	// ippeveprinter marks the job processing-to-stop-point while its print
+	// thread waits for paper; once paper is back the job must end canceled,
+	// not print.
+	if state, reasons := p.jobState(t, res.JobID); state != ipp.JobCanceled && !slices.Contains(reasons, "processing-to-stop-point") {
+		t.Errorf("after Cancel-Job ippeveprinter says job %d is %v (%v), want it canceled or stopping", res.JobID, state, reasons)
+	}
+	p.loadMedia(t, 250)
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		state, reasons := p.jobState(t, res.JobID)
+		if state.Terminal() {
+			if state != ipp.JobCanceled {
+				t.Errorf("job %d ended %v (%v), want canceled", res.JobID, state, reasons)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %d still %v (%v) 20 s after paper was loaded", res.JobID, state, reasons)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// jobState asks the printer about a job with a hand-built Get-Job-Attributes,
+// independently of the driver.
+func (p *ippeve) jobState(t *testing.T, id int) (ipp.JobState, []string) {
+	t.Helper()
+	g := ipp.Group{Tag: ipp.TagOperation}
+	g.Add("attributes-charset", ipp.String(ipp.TagCharset, "utf-8"))
+	g.Add("attributes-natural-language", ipp.String(ipp.TagLanguage, "en"))
+	g.Add("printer-uri", ipp.String(ipp.TagURI, p.uri))
+	g.Add("job-id", ipp.Integer(int32(id)))
+	req := ipp.Message{Version: [2]byte{2, 0}, Code: ipp.OpGetJobAttributes, RequestID: 77, Groups: []ipp.Group{g}}
+	body, err := req.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(strings.Replace(p.uri, "ipp://", "http://", 1), ipp.ContentType, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := ipp.Decode(raw)
+	if err != nil {
+		t.Fatalf("Get-Job-Attributes response: %v", err)
+	}
+	if m.Code != ipp.StatusOK || m.RequestID != 77 {
+		t.Fatalf("Get-Job-Attributes: %s, request-id %d", ipp.StatusName(m.Code), m.RequestID)
+	}
+	a, _ := m.Lookup(ipp.TagJob, "job-state")
+	st, _ := a.Int()
+	r, _ := m.Lookup(ipp.TagJob, "job-state-reasons")
+	return ipp.JobState(st), r.Strings()
 }
