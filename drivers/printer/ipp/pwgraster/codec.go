@@ -109,16 +109,28 @@ func (e *Encoder) flush() error {
 func appendLine(out, line []byte, repeat, unit int) []byte {
 	out = append(out, byte(repeat-1))
 	npix := len(line) / unit
-	pix := func(i int) []byte { return line[i*unit : (i+1)*unit] }
+	// same reports whether pixels i and j are equal; specialised because
+	// this comparison is the encoder's inner loop.
+	var same func(i, j int) bool
+	switch unit {
+	case 1:
+		same = func(i, j int) bool { return line[i] == line[j] }
+	case 3:
+		same = func(i, j int) bool {
+			return line[3*i] == line[3*j] && line[3*i+1] == line[3*j+1] && line[3*i+2] == line[3*j+2]
+		}
+	default:
+		same = func(i, j int) bool { return bytes.Equal(line[i*unit:(i+1)*unit], line[j*unit:(j+1)*unit]) }
+	}
 	for i := 0; i < npix; {
 		// A run of identical pixels: count byte n means n+1 copies.
 		run := 1
-		for i+run < npix && run < maxRun && bytes.Equal(pix(i+run), pix(i)) {
+		for i+run < npix && run < maxRun && same(i+run, i) {
 			run++
 		}
 		if run > 1 || i+1 == npix {
 			out = append(out, byte(run-1))
-			out = append(out, pix(i)...)
+			out = append(out, line[i*unit:(i+1)*unit]...)
 			i += run
 			continue
 		}
@@ -126,7 +138,7 @@ func appendLine(out, line []byte, repeat, unit int) []byte {
 		// 257-n means n literal pixels follow (n ≥ 2).
 		lit := 1
 		for i+lit < npix && lit < maxRun {
-			if i+lit+1 < npix && bytes.Equal(pix(i+lit), pix(i+lit+1)) {
+			if i+lit+1 < npix && same(i+lit, i+lit+1) {
 				break
 			}
 			lit++

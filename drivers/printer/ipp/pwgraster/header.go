@@ -175,6 +175,11 @@ func (h *Header) UnmarshalBinary(b []byte) error {
 	if got := cString(b[offPwgRaster:]); got != "PwgRaster" {
 		return fmt.Errorf("pwgraster: header: MediaClass %q, want \"PwgRaster\"", got)
 	}
+	for _, off := range []int{offMediaColor, offMediaType, offPrintContentOptimize, offRenderingIntent, offPageSizeName} {
+		if bytes.IndexByte(b[off:off+stringFieldLen], 0) < 0 {
+			return fmt.Errorf("pwgraster: header: string at offset %d is not NUL-terminated", off)
+		}
+	}
 	get := func(off int) uint32 { return binary.BigEndian.Uint32(b[off:]) }
 	*h = Header{
 		MediaColor:           cString(b[offMediaColor:]),
