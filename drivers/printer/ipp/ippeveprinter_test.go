@@ -153,6 +153,21 @@ func (p *ippeve) loadMedia(t *testing.T, sheets int) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/media form: %s", resp.Status)
 	}
+	// The form answers before printer-state-reasons always shows the change.
+	dev, err := ipp.New(http.DefaultClient, p.uri, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		st, err := dev.Status(context.Background())
+		if err == nil && st.PaperOut == (sheets == 0) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after loading %d sheets: Status() = %+v, %v", sheets, st, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // spooled returns the PWG raster files ippeveprinter kept (-k).
