@@ -151,11 +151,19 @@ func (d *Dev) roundTrip(ctx context.Context, op uint16, name string, extra func(
 	if err != nil {
 		return nil, fmt.Errorf("ipp: %s: %w", name, err)
 	}
-	body = append(body, doc...)
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, d.httpURL, bytes.NewReader(body))
+	// The document follows the attributes directly (RFC 8010 §3.1.1). It is
+	// streamed, not copied, with an explicit length: many printers' HTTP
+	// servers refuse chunked request bodies.
+	getBody := func() (io.ReadCloser, error) {
+		return io.NopCloser(io.MultiReader(bytes.NewReader(body), bytes.NewReader(doc))), nil
+	}
+	rc, _ := getBody()
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, d.httpURL, rc)
 	if err != nil {
 		return nil, fmt.Errorf("ipp: %s: %w", name, err)
 	}
+	hreq.ContentLength = int64(len(body) + len(doc))
+	hreq.GetBody = getBody
 	hreq.Header.Set("Content-Type", ContentType)
 	resp, err := d.c.Do(hreq)
 	if err != nil {

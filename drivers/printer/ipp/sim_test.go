@@ -31,6 +31,8 @@ type hookDoer struct {
 	c     *http.Client
 	mu    sync.Mutex
 	ops   []uint16 // operation of each request, in order
+	// unsized counts requests sent without Content-Length (chunked).
+	unsized int
 	after func(op uint16, n int)
 }
 
@@ -43,6 +45,9 @@ func (h *hookDoer) Do(r *http.Request) (*http.Response, error) {
 		op := uint16(hdr[2])<<8 | uint16(hdr[3])
 		h.mu.Lock()
 		h.ops = append(h.ops, op)
+		if r.ContentLength <= 0 {
+			h.unsized++
+		}
 		n := len(h.ops)
 		h.mu.Unlock()
 		if h.after != nil {
@@ -187,11 +192,13 @@ func TestRasterTypeChoice(t *testing.T) {
 }
 
 func TestPrintJobWire(t *testing.T) {
-	sim, srv, _, dev := newSim(t, ippsim.Opts{})
+	sim, srv, doer, dev := newSim(t, ippsim.Opts{})
 	if _, err := dev.PrintDocument(context.Background(), printer.Document{Name: "land record", Pages: []image.Image{certificatePage(40, 30, 1)}, DPI: 300}); err != nil {
 		t.Fatal(err)
 	}
-	_ = sim
+	if doer.unsized != 0 {
+		t.Errorf("%d of %d requests had no Content-Length; printers often refuse chunked bodies", doer.unsized, len(doer.ops))
+	}
 	// The last request is a Get-Job-Attributes; check its operation group
 	// order and values as RFC 8011 §4.1.4 and §4.3.4 require.
 	req := sim.LastRequest()

@@ -16,8 +16,9 @@ import (
 	"github.com/mitra-kiosk/mitra/drivers/printer/ipp/pwgraster"
 )
 
-// maxRequest bounds a request body: ten A4 colour pages at 600 dpi, uncompressed.
-const maxRequest = 10 * 4960 * 7016 * 3
+// maxRequest bounds a request body. A 300 dpi A4 colour page is 26 MB
+// uncompressed and a few MB as PWG raster, so this holds any test document.
+const maxRequest = 256 << 20
 
 // Opts describe the simulated printer. Zero fields take DefaultOpts values.
 type Opts struct {
