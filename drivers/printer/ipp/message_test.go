@@ -3,6 +3,7 @@ package ipp
 import (
 	"bytes"
 	"encoding/hex"
+	"os"
 	"strings"
 	"testing"
 )
@@ -162,6 +163,9 @@ func TestDeepCollectionRefused(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add(unhex(f, getJobWire))
 	f.Add(unhex(f, responseWire))
+	if raw, err := os.ReadFile(ippeveResponse); err == nil {
+		f.Add(raw)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, n, err := Decode(b)
 		if err != nil {
@@ -196,6 +200,58 @@ func BenchmarkEncodeGetJobAttributes(b *testing.B) {
 
 func BenchmarkDecodeResponse(b *testing.B) {
 	raw := unhex(b, responseWire)
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, _, err := Decode(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+const ippeveResponse = "testdata/ippeveprinter-get-printer-attributes.ipp"
+
+// TestDecodeIppeveprinterResponse decodes a real printer's answer.
+func TestDecodeIppeveprinterResponse(t *testing.T) {
+	raw, err := os.ReadFile(ippeveResponse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, n, err := Decode(raw)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if n != len(raw) || m.Code != StatusOK || m.RequestID != 1 {
+		t.Errorf("used %d of %d bytes, status %s, request-id %d", n, len(raw), StatusName(m.Code), m.RequestID)
+	}
+	formats, _ := m.Lookup(TagPrinter, "document-format-supported")
+	types, _ := m.Lookup(TagPrinter, "pwg-raster-document-type-supported")
+	if !formats.Has("image/pwg-raster") || strings.Join(types.Strings(), ",") != "black_1,sgray_8" {
+		t.Errorf("formats %v, raster types %v", formats.Strings(), types.Strings())
+	}
+	res, _ := m.Lookup(TagPrinter, "pwg-raster-document-resolution-supported")
+	var dpis []int32
+	for _, v := range res.Values {
+		x, _, _ := v.Resolution()
+		dpis = append(dpis, x)
+	}
+	if len(dpis) != 2 || dpis[0] != 300 || dpis[1] != 600 {
+		t.Errorf("resolutions %v, want [300 600]", dpis)
+	}
+	db, _ := m.Lookup(TagPrinter, "media-col-ready")
+	if len(db.Values) == 0 || db.Values[0].Tag != TagBeginCollection || len(db.Values[0].Members) == 0 {
+		t.Errorf("media-col-ready = %d values, want collections", len(db.Values))
+	}
+	again, err := m.MarshalBinary()
+	if err != nil || !bytes.Equal(again, raw) {
+		t.Errorf("re-encoding differs from the printer's bytes (err %v)", err)
+	}
+}
+
+func BenchmarkDecodeIppeveprinterResponse(b *testing.B) {
+	raw, err := os.ReadFile(ippeveResponse)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.SetBytes(int64(len(raw)))
 	for b.Loop() {
 		if _, _, err := Decode(raw); err != nil {

@@ -28,12 +28,12 @@ var fastOpts = ipp.Opts{PollInterval: time.Millisecond, BusyRetries: 3, BusyBack
 // hookDoer is an http.Client that calls after once per request, after the
 // printer answered, so tests can change the printer between operations.
 type hookDoer struct {
-	c     *http.Client
-	mu    sync.Mutex
-	ops   []uint16 // operation of each request, in order
+	c   *http.Client
+	mu  sync.Mutex
+	ops []uint16 // operation of each request, in order
 	// unsized counts requests sent without Content-Length (chunked).
 	unsized int
-	after func(op uint16, n int)
+	after   func(op uint16, n int)
 }
 
 func (h *hookDoer) Do(r *http.Request) (*http.Response, error) {
