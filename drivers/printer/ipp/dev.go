@@ -53,8 +53,9 @@ type Opts struct {
 	// client's job.
 	BusyRetries int
 	BusyBackoff time.Duration
-	// StallTimeout is how long a job may wait for paper, a closed cover or
-	// a cleared fault before the driver cancels it: a certificate that
+	// StallTimeout is how long a job may wait for paper, a closed cover, a
+	// cleared fault or a printer that stopped answering before the driver
+	// cancels it: a certificate that
 	// prints an hour later, for the next citizen to take, is worse than a
 	// clear "out of paper" now.
 	StallTimeout time.Duration
@@ -429,7 +430,8 @@ func encode(doc printer.Document, cs pwgraster.ColorSpace) ([]byte, error) {
 //     server-error-busy;
 //   - polls Get-Job-Attributes until the job is completed, aborted or
 //     canceled, and cancels it (Cancel-Job) when the printer has waited for
-//     paper or a fault for longer than StallTimeout, or when ctx ends.
+//     paper or a fault, or has not answered, for longer than StallTimeout,
+//     or when ctx ends.
 func (d *Dev) PrintDocument(ctx context.Context, doc printer.Document) (printer.JobResult, error) {
 	res := printer.JobResult{Pages: -1}
 	if len(doc.Pages) == 0 {
@@ -594,57 +596,74 @@ func (d *Dev) getJob(ctx context.Context, id int32) (jobStatus, error) {
 }
 
 // waitJob polls the job until it ends, the printer stalls for longer than
-// StallTimeout, or ctx ends.
+// StallTimeout, or ctx ends. A printer that stops answering mid-job also
+// counts as stalled: a network blip or a printer reboot should not fail a
+// job the printer has already accepted.
 func (d *Dev) waitJob(ctx context.Context, id int32, res printer.JobResult) (printer.JobResult, error) {
 	var stalledSince time.Time
 	for {
-		js, err := d.getJob(ctx, id)
-		if err != nil {
-			if ctx.Err() != nil {
-				return res, d.cancelAfter(id, fmt.Errorf("ipp: job %d: %w", id, ctx.Err()))
-			}
+		stall, done, err := d.pollJob(ctx, id, &res)
+		if ctx.Err() != nil {
+			return res, d.cancelAfter(id, fmt.Errorf("ipp: job %d: %w", id, ctx.Err()))
+		}
+		if done {
 			return res, err
 		}
-		res.Reasons, res.Pages = js.reasons, js.pages
-		why := strings.Join(js.reasons, ",")
-		if js.message != "" {
-			why += " (" + js.message + ")"
-		}
-		switch js.state {
-		case JobCompleted:
-			return res, nil
-		case JobAborted:
-			if slices.ContainsFunc(js.reasons, func(r string) bool { return strings.HasPrefix(r, "media-") }) {
-				return res, fmt.Errorf("%w: ipp: job %d aborted: %s", printer.ErrPaperOut, id, why)
-			}
-			return res, fmt.Errorf("%w: ipp: job %d aborted by the printer: %s", printer.ErrFault, id, why)
-		case JobCanceled:
-			return res, fmt.Errorf("%w: ipp: job %d canceled at the printer: %s", printer.ErrFault, id, why)
-		}
-		// Still pending or processing: is the printer waiting for someone?
-		pa, err := d.getPrinterAttributes(ctx, statusAttributes)
-		if err != nil {
-			if ctx.Err() != nil {
-				return res, d.cancelAfter(id, fmt.Errorf("ipp: job %d: %w", id, ctx.Err()))
-			}
-			return res, err
-		}
-		if stall := blocked(pa); stall != nil || js.state == JobProcessingStopped {
-			if stall == nil {
-				stall = fmt.Errorf("%w: ipp: job %d stopped: %s", printer.ErrFault, id, why)
-			}
-			if stalledSince.IsZero() {
-				stalledSince = time.Now()
-			} else if time.Since(stalledSince) >= d.opts.StallTimeout {
-				return res, d.cancelAfter(id, fmt.Errorf("ipp: job %d canceled after waiting %v: %w", id, d.opts.StallTimeout, stall))
-			}
-		} else {
+		if stall == nil {
 			stalledSince = time.Time{}
+		} else if stalledSince.IsZero() {
+			stalledSince = time.Now()
+		} else if time.Since(stalledSince) >= d.opts.StallTimeout {
+			return res, d.cancelAfter(id, fmt.Errorf("ipp: job %d given up after %v: %w", id, d.opts.StallTimeout, stall))
 		}
 		if err := sleep(ctx, d.opts.PollInterval); err != nil {
 			return res, d.cancelAfter(id, fmt.Errorf("ipp: job %d: %w", id, err))
 		}
 	}
+}
+
+// pollJob asks for the job's state once. It returns done with the job's
+// outcome when the job has ended or cannot be followed, or else the reason
+// the job is not progressing (nil when it is).
+func (d *Dev) pollJob(ctx context.Context, id int32, res *printer.JobResult) (stall error, done bool, outcome error) {
+	js, err := d.getJob(ctx, id)
+	if errors.Is(err, printer.ErrOffline) {
+		return err, false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	res.Reasons, res.Pages = js.reasons, js.pages
+	why := strings.Join(js.reasons, ",")
+	if js.message != "" {
+		why += " (" + js.message + ")"
+	}
+	switch js.state {
+	case JobCompleted:
+		return nil, true, nil
+	case JobAborted:
+		if slices.ContainsFunc(js.reasons, func(r string) bool { return strings.HasPrefix(r, "media-") }) {
+			return nil, true, fmt.Errorf("%w: ipp: job %d aborted: %s", printer.ErrPaperOut, id, why)
+		}
+		return nil, true, fmt.Errorf("%w: ipp: job %d aborted by the printer: %s", printer.ErrFault, id, why)
+	case JobCanceled:
+		return nil, true, fmt.Errorf("%w: ipp: job %d canceled at the printer: %s", printer.ErrFault, id, why)
+	}
+	// Still pending or processing: is the printer waiting for someone?
+	pa, err := d.getPrinterAttributes(ctx, statusAttributes)
+	if errors.Is(err, printer.ErrOffline) {
+		return err, false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	if stall := blocked(pa); stall != nil {
+		return stall, false, nil
+	}
+	if js.state == JobProcessingStopped {
+		return fmt.Errorf("%w: ipp: job %d stopped: %s", printer.ErrFault, id, why), false, nil
+	}
+	return nil, false, nil
 }
 
 // cancelTimeout bounds the Cancel-Job sent after the caller's context ended.

@@ -30,13 +30,26 @@ var fastOpts = ipp.Opts{PollInterval: time.Millisecond, BusyRetries: 3, BusyBack
 type hookDoer struct {
 	c   *http.Client
 	mu  sync.Mutex
-	ops []uint16 // operation of each request, in order
+	ops []uint16 // operation of each request, in order; 0 for a dropped one
 	// unsized counts requests sent without Content-Length (chunked).
 	unsized int
 	after   func(op uint16, n int)
+	// drop, when it returns true for a request's number (from 1), fails
+	// that request as if the network were down.
+	drop func(n int) bool
 }
 
 func (h *hookDoer) Do(r *http.Request) (*http.Response, error) {
+	h.mu.Lock()
+	n := len(h.ops) + 1
+	dropped := h.drop != nil && h.drop(n)
+	if dropped {
+		h.ops = append(h.ops, 0)
+	}
+	h.mu.Unlock()
+	if dropped {
+		return nil, errors.New("connect: no route to host")
+	}
 	resp, err := h.c.Do(r)
 	if r.GetBody != nil {
 		body, _ := r.GetBody()
@@ -228,6 +241,7 @@ func TestFaults(t *testing.T) {
 		// with the operation and the request count.
 		setup     func(*ippsim.Sim, *httptest.Server)
 		after     func(s *ippsim.Sim, op uint16, n int)
+		drop      func(n int) bool
 		wantErr   error
 		wantCode  uint16 // IPP status in a *StatusError, 0 for none
 		wantJobs  int
@@ -269,6 +283,12 @@ func TestFaults(t *testing.T) {
 				}
 			},
 			wantJobs: 1, wantState: ipp.JobCompleted, wantPages: 2},
+		// Requests 1 and 2 are Get-Printer-Attributes and Print-Job; the
+		// polls after them are Get-Job-Attributes, Get-Printer-Attributes, …
+		{name: "network drops two polls during the job", drop: func(n int) bool { return n == 3 || n == 4 },
+			wantJobs: 1, wantState: ipp.JobCompleted, wantPages: 2},
+		{name: "printer unreachable for good during the job", drop: func(n int) bool { return n >= 3 },
+			wantErr: printer.ErrOffline, wantJobs: 1, wantState: ipp.JobPending, wantPages: 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			sim, srv, doer, dev := newSim(t, tt.opts)
@@ -278,6 +298,7 @@ func TestFaults(t *testing.T) {
 			if tt.after != nil {
 				doer.after = func(op uint16, n int) { tt.after(sim, op, n) }
 			}
+			doer.drop = tt.drop
 			dpi := 300
 			if tt.dpi != 0 {
 				dpi = tt.dpi
