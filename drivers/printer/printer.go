@@ -48,3 +48,45 @@ var (
 	ErrOffline  = errors.New("printer: not answering")
 	ErrFault    = errors.New("printer: fault (cover open or cutter error)")
 )
+
+// Document is a job for a DocumentPrinter: pages the kiosk rendered itself
+// (Devanagari is shaped by Mitra, so pages travel as raster, never as text).
+type Document struct {
+	// Name is the job name shown on the printer and in logs ("certificate T-000123").
+	Name string
+	// Pages are printed in order, one sheet side each. Each page's bounds
+	// are the full sheet at DPI (2480×3508 for A4 at 300 dpi); transparent
+	// pixels are left as paper.
+	Pages []image.Image
+	// DPI is the resolution the pages were rendered at, e.g. 300.
+	DPI int
+	// Copies is how many copies to print; 0 means 1.
+	Copies int
+}
+
+// JobResult is what the printer said about a finished job.
+type JobResult struct {
+	// JobID is the printer's job number, for the technician.
+	JobID int
+	// Pages is the number of impressions the printer reports as printed,
+	// or -1 when it does not say.
+	Pages int
+	// Reasons are the printer's job-state-reasons keywords at the end
+	// ("job-completed-successfully", "aborted-by-system", …).
+	Reasons []string
+}
+
+// DocumentPrinter is an A4 page printer (certificates, land records, card prints).
+type DocumentPrinter interface {
+	// Status asks the printer for its state.
+	Status(ctx context.Context) (Status, error)
+	// PrintDocument sends doc and waits until the printer has printed it or
+	// has definitely failed. It checks the printer first and returns an
+	// error wrapping ErrPaperOut, ErrFault or ErrOffline without sending
+	// anything when the job could not print. Every printer failure wraps
+	// one of those three, so callers can tell the citizen what happened; a
+	// cancelled ctx returns an error wrapping ctx.Err() (the driver cancels
+	// the job on the printer first). The JobResult is filled as far as the
+	// job got.
+	PrintDocument(ctx context.Context, doc Document) (JobResult, error)
+}
