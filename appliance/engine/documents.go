@@ -4,21 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"time"
 
 	"github.com/mitra-kiosk/mitra/appliance/money"
+	"github.com/mitra-kiosk/mitra/drivers/printer"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/documents"
 )
-
-// PagePrinter is the A4 printer as the engine needs it: print these pages
-// as one job, and say whether they came out. Errors wrap printer.ErrPaperOut,
-// ErrOffline or ErrFault. The IPP driver (drivers/printer/ipp) is adapted to
-// it in cmd/mitra.
-type PagePrinter interface {
-	PrintPages(ctx context.Context, name string, pages []image.Image) error
-}
 
 // DocumentStamp is what the kiosk adds to a printed document: where and
 // when it was printed, for the footer.
@@ -128,7 +120,8 @@ func (e *Engine) printDocument(ctx context.Context, t txn) error {
 		}
 		e.docMu.Lock()
 		defer e.docMu.Unlock()
-		return e.cfg.PagePrinter.PrintPages(ctx, "document "+t.ID, pages)
+		_, err = e.cfg.PagePrinter.PrintDocument(ctx, printer.Document{Name: "document " + t.ID, Pages: pages, DPI: e.cfg.DocumentDPI, Copies: 1})
+		return err
 	}()
 	b := body{What: "document"}
 	if err != nil {

@@ -5,13 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/drivers/cash/essp/esspsim"
-	"github.com/mitra-kiosk/mitra/drivers/printer"
+	"github.com/mitra-kiosk/mitra/drivers/printer/ipp"
+	"github.com/mitra-kiosk/mitra/drivers/printer/ipp/ippsim"
 	"github.com/mitra-kiosk/mitra/services/documents"
 )
 
@@ -88,43 +90,52 @@ func (d *docBackend) Content(_ context.Context, key string) (documents.Content, 
 		Fields: []documents.Field{{Label: "Name", LabelHi: "नाम", Value: "Sunita Devi"}}, VerifyQR: "RJ|" + o.DocumentID}, nil
 }
 
-// pageSpool is an A4 printer that keeps its jobs; paperOut makes it refuse.
-type pageSpool struct {
-	mu       sync.Mutex
-	jobs     []string
-	paperOut bool
+// a4 is the kiosk's A4 printer in the tests: the real IPP driver talking
+// to the IPP printer simulator over HTTP.
+type a4 struct {
+	sim *ippsim.Sim
+	dev *ipp.Dev
 }
 
-func (p *pageSpool) PrintPages(_ context.Context, name string, pages []image.Image) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.paperOut {
-		return fmt.Errorf("a4: %w", printer.ErrPaperOut)
+func newA4(t *testing.T) *a4 {
+	t.Helper()
+	sim := ippsim.New(ippsim.Opts{SpoolDir: t.TempDir()})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	dev, err := ipp.New(srv.Client(), srv.URL+"/ipp/print", &ipp.Opts{UserName: "mitra", PollInterval: 5 * time.Millisecond,
+		BusyRetries: 2, BusyBackoff: 10 * time.Millisecond, StallTimeout: 2 * time.Second, MaxResponse: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(pages) == 0 {
-		return errors.New("a4: no pages")
-	}
-	p.jobs = append(p.jobs, name)
-	return nil
+	return &a4{sim: sim, dev: dev}
 }
 
-func (p *pageSpool) printed() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.jobs)
+// printed counts the jobs the printer completed.
+func (p *a4) printed() int {
+	n := 0
+	for _, j := range p.sim.Jobs() {
+		if j.State == ipp.JobCompleted {
+			n++
+		}
+	}
+	return n
 }
 
 // withDocuments rebuilds r's engine with a document back-end and A4 printer.
-func withDocuments(t *testing.T, r *rig, d *docBackend, a4 *pageSpool) {
+func withDocuments(t *testing.T, r *rig, d *docBackend, p *a4) {
 	t.Helper()
 	cfg := r.e.cfg
 	r.e.Close()
-	cfg.Documents, cfg.PagePrinter, cfg.DocumentCharge = d, a4, money.Rupees(10)
+	cfg.Documents, cfg.PagePrinter, cfg.DocumentCharge = d, p.dev, money.Rupees(10)
 	cfg.RenderDocument = func(c documents.Content, s DocumentStamp) ([]image.Image, error) {
 		if c.DocumentID == "" || s.TxnID == "" {
 			return nil, errors.New("layout: empty document or stamp")
 		}
-		return []image.Image{image.NewGray(image.Rect(0, 0, 2480, 3508))}, nil
+		page := image.NewGray(image.Rect(0, 0, 2480, 3508))
+		for i := range page.Pix {
+			page.Pix[i] = 0xFF
+		}
+		return []image.Image{page}, nil
 	}
 	e, err := New(cfg)
 	if err != nil {
@@ -152,7 +163,7 @@ func orderCaste(t *testing.T, r *rig) (CashPayment, <-chan PaymentState) {
 
 func TestDocumentOrderPrints(t *testing.T) {
 	r := newRig(t, t.TempDir(), nil, esspsim.Opts{})
-	d, a4 := newDocBackend(), &pageSpool{}
+	d, a4 := newDocBackend(), newA4(t)
 	withDocuments(t, r, d, a4)
 	_, ch := orderCaste(t, r)
 	r.sim.Insert(money.Rupees(20))
@@ -176,7 +187,8 @@ func TestDocumentOrderPrints(t *testing.T) {
 
 func TestDocumentPaperOutIsReprintable(t *testing.T) {
 	r := newRig(t, t.TempDir(), nil, esspsim.Opts{})
-	d, a4 := newDocBackend(), &pageSpool{paperOut: true}
+	d, a4 := newDocBackend(), newA4(t)
+	a4.sim.SetMediaEmpty(true)
 	withDocuments(t, r, d, a4)
 	_, ch := orderCaste(t, r)
 	r.sim.Insert(money.Rupees(20))
@@ -188,9 +200,7 @@ func TestDocumentPaperOutIsReprintable(t *testing.T) {
 	if pend := r.e.PendingPrints(); len(pend) != 1 || pend[0].TxnID != s.TxnID || !pend[0].Document {
 		t.Fatalf("pending prints %+v; want the document", pend)
 	}
-	a4.mu.Lock()
-	a4.paperOut = false
-	a4.mu.Unlock()
+	a4.sim.SetMediaEmpty(false)
 	if err := r.e.Reprint(context.Background(), s.TxnID); err != nil {
 		t.Fatal(err)
 	}
@@ -207,9 +217,8 @@ func TestDocumentPaperOutIsReprintable(t *testing.T) {
 // resolver learns (by key) that the order went through — never a credit.
 func TestDocumentOrderLostReply(t *testing.T) {
 	r := newRig(t, t.TempDir(), nil, esspsim.Opts{})
-	d, a4 := newDocBackend(), &pageSpool{}
-	d.down = false
-	withDocuments(t, r, d, a4)
+	d := newDocBackend()
+	withDocuments(t, r, d, newA4(t))
 	_, ch := orderCaste(t, r)
 	d.mu.Lock()
 	d.down = true

@@ -43,12 +43,15 @@ type Config struct {
 	Bills       billpay.Service
 	// BillCharge is the kiosk's user charge on a bill payment.
 	BillCharge money.Paise
-	// Documents, PagePrinter and RenderDocument make the kiosk print
-	// certificates and records; without them those services say they are
-	// not available here. DocumentCharge is the kiosk's charge per print.
+	// Documents, PagePrinter (the A4 printer) and RenderDocument make the
+	// kiosk print certificates and records; without them those services
+	// say they are not available here. DocumentDPI is the resolution
+	// RenderDocument lays pages out at (300 by default); DocumentCharge is
+	// the kiosk's charge per print.
 	Documents      documents.Service
-	PagePrinter    PagePrinter
+	PagePrinter    printer.DocumentPrinter
 	RenderDocument func(documents.Content, DocumentStamp) ([]image.Image, error)
+	DocumentDPI    int
 	DocumentCharge money.Paise
 	// Status is the status look-up back-end; nil: not offered here.
 	Status status.Service
@@ -125,6 +128,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.ResolveInterval == 0 {
 		cfg.ResolveInterval = 30 * time.Second
+	}
+	if cfg.DocumentDPI == 0 {
+		cfg.DocumentDPI = 300
 	}
 	if cfg.ArchiveKeep == 0 {
 		cfg.ArchiveKeep = 8 * 365 * 24 * time.Hour
