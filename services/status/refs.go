@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Reference patterns of the kinds (see the package documentation for the
@@ -120,7 +121,9 @@ func (s RefSpec) Validate(ref, option string) (string, error) {
 		return "", fmt.Errorf("status: spec %s: %w", s.Kind, err)
 	}
 	if len(ref) > MaxRefLen || !re.MatchString(ref) {
-		return "", fmt.Errorf("%w: %q is not a %s (like %s)", ErrInvalidRef, ref, in.Label, in.Example)
+		// The reference itself stays out of the message: a citizen may
+		// have typed an Aadhaar number, and errors reach logs.
+		return "", fmt.Errorf("%w: %d characters typed is not a %s (like %s)", ErrInvalidRef, utf8.RuneCountInString(ref), in.Label, in.Example)
 	}
 	return ref, nil
 }

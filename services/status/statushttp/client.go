@@ -1,0 +1,255 @@
+package statushttp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/mitra-kiosk/mitra/services/status"
+)
+
+// maxReply bounds a reply body: the largest answer (the specs, or a
+// result at status's bounds) is a few tens of KB.
+const maxReply = 256 << 10
+
+// Client talks to one status back-end. It is safe for concurrent use.
+type Client struct {
+	base string
+	hc   *http.Client
+
+	mu    sync.Mutex
+	specs []status.RefSpec // of the last successful Specs; nil before
+}
+
+var _ status.Service = (*Client)(nil)
+
+// New returns a client for the back-end at baseURL
+// ("http://127.0.0.1:8701"). A nil c uses http.DefaultClient.
+func New(baseURL string, c *http.Client) *Client {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	return &Client{base: strings.TrimRight(baseURL, "/"), hc: c}
+}
+
+// Error is a back-end's answer with a status other than 200. It unwraps to
+// the status sentinel it means (see the package documentation).
+type Error struct {
+	Op         string // "POST /v1/status/lookup"
+	StatusCode int
+	Code       string // "NO_RECORD"; empty when the body was not an API error
+	Message    string
+	sentinel   error
+}
+
+// Error describes the answer: operation, status, code and message.
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	code := ""
+	if e.Code != "" {
+		code = " " + e.Code
+	}
+	return fmt.Sprintf("statushttp: %s: HTTP %d%s: %s", e.Op, e.StatusCode, code, msg)
+}
+
+// Unwrap returns the status sentinel the answer means.
+func (e *Error) Unwrap() error { return e.sentinel }
+
+// sentinelFor maps an answer to the sentinel callers branch on. Only the
+// two definite answers are taken at their word, and only with the status
+// the API gives them: a NO_RECORD in a 5xx, or a bare 404 from a proxy or
+// a wrong path, must not tell a citizen their matter does not exist.
+func sentinelFor(statusCode int, code string) error {
+	switch {
+	case statusCode == http.StatusBadRequest && code == "INVALID_REF":
+		return status.ErrInvalidRef
+	case statusCode == http.StatusNotFound && code == "NO_RECORD":
+		return status.ErrNotFound
+	}
+	return status.ErrUnavailable
+}
+
+// Specs implements status.Service. The specs are checked (see the package
+// documentation) and kept for Lookup's validation.
+func (c *Client) Specs(ctx context.Context) ([]status.RefSpec, error) {
+	const op = "GET /v1/status/specs"
+	body, err := c.do(ctx, http.MethodGet, "/v1/status/specs", nil)
+	if err != nil {
+		return nil, err
+	}
+	specs, err := decodeSpecs(body)
+	if err != nil {
+		return nil, fmt.Errorf("statushttp: %s: %w: %w", op, status.ErrUnavailable, err)
+	}
+	c.mu.Lock()
+	c.specs = specs
+	c.mu.Unlock()
+	return cloneSpecs(specs), nil
+}
+
+// cloneSpecs copies specs deeply enough that a caller cannot change the
+// client's: the options are the only shared part.
+func cloneSpecs(specs []status.RefSpec) []status.RefSpec {
+	out := make([]status.RefSpec, len(specs))
+	for i, s := range specs {
+		s.Options = append([]status.Option(nil), s.Options...)
+		out[i] = s
+	}
+	return out
+}
+
+// decodeSpecs decodes and checks a specs answer.
+func decodeSpecs(body []byte) ([]status.RefSpec, error) {
+	var specs []status.RefSpec
+	if err := strictUnmarshal(body, &specs); err != nil {
+		return nil, err
+	}
+	if len(specs) == 0 {
+		return nil, errors.New("no specs")
+	}
+	seen := map[status.Kind]bool{}
+	for _, s := range specs {
+		if err := s.Check(); err != nil {
+			return nil, err
+		}
+		if seen[s.Kind] {
+			return nil, fmt.Errorf("two specs for %s", s.Kind)
+		}
+		seen[s.Kind] = true
+	}
+	return specs, nil
+}
+
+// spec returns the spec of kind, fetching the specs if none are kept.
+func (c *Client) spec(ctx context.Context, kind status.Kind) (status.RefSpec, error) {
+	c.mu.Lock()
+	specs := c.specs
+	c.mu.Unlock()
+	if specs == nil {
+		var err error
+		if specs, err = c.Specs(ctx); err != nil {
+			return status.RefSpec{}, err
+		}
+	}
+	s, ok := status.FindSpec(specs, kind)
+	if !ok {
+		return status.RefSpec{}, fmt.Errorf("statushttp: lookup: %w: the back-end has no kind %q", status.ErrInvalidRef, kind)
+	}
+	return s, nil
+}
+
+// lookupRequest is the body of POST /v1/status/lookup.
+type lookupRequest struct {
+	Kind   status.Kind `json:"kind"`
+	Ref    string      `json:"ref"`
+	Option string      `json:"option,omitempty"`
+}
+
+// Lookup implements status.Service. A reference its spec refuses is
+// refused here, without a request.
+func (c *Client) Lookup(ctx context.Context, kind status.Kind, ref, option string) (status.Result, error) {
+	const op = "POST /v1/status/lookup"
+	spec, err := c.spec(ctx, kind)
+	if err != nil {
+		return status.Result{}, err
+	}
+	norm, err := spec.Validate(ref, option)
+	if err != nil {
+		return status.Result{}, fmt.Errorf("statushttp: lookup: %w", err)
+	}
+	in, err := json.Marshal(lookupRequest{kind, norm, option})
+	if err != nil {
+		return status.Result{}, fmt.Errorf("statushttp: %s: encode: %w", op, err)
+	}
+	body, err := c.do(ctx, http.MethodPost, "/v1/status/lookup", in)
+	if err != nil {
+		return status.Result{}, err
+	}
+	r, err := decodeResult(body, kind, norm, option)
+	if err != nil {
+		return status.Result{}, fmt.Errorf("statushttp: %s: %w: %w", op, status.ErrUnavailable, err)
+	}
+	return r, nil
+}
+
+// decodeResult decodes a look-up answer and checks it answers the question
+// asked: kind, option and the normalized reference ref.
+func decodeResult(body []byte, kind status.Kind, ref, option string) (status.Result, error) {
+	var r status.Result
+	if err := strictUnmarshal(body, &r); err != nil {
+		return status.Result{}, err
+	}
+	if err := r.Validate(); err != nil {
+		return status.Result{}, err
+	}
+	if want := status.PrintedRef(kind, ref); r.Kind != kind || r.Option != option || r.Ref != want {
+		// The refs in this message are printable forms: no Jan Aadhaar ID
+		// in full reaches a log.
+		return status.Result{}, fmt.Errorf("answer is for %s %q %s, asked for %s %q %s",
+			r.Kind, r.Option, status.PrintedRef(r.Kind, r.Ref), kind, option, want)
+	}
+	return r, nil
+}
+
+// strictUnmarshal decodes exactly one JSON value with no unknown fields.
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("decoding the reply: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("decoding the reply: trailing data after the JSON value")
+	}
+	return nil
+}
+
+// do sends one request and returns the body of a 200 answer; any other
+// answer is an *Error.
+func (c *Client) do(ctx context.Context, method, path string, in []byte) ([]byte, error) {
+	op := method + " " + path
+	var body io.Reader
+	if in != nil {
+		body = bytes.NewReader(in)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("statushttp: %s: %w: %w", op, status.ErrUnavailable, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("statushttp: %s: %w: %w", op, status.ErrUnavailable, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
+	if err == nil && len(b) > maxReply {
+		err = fmt.Errorf("reply larger than %d bytes", maxReply)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("statushttp: %s: reading the reply: %w: %w", op, status.ErrUnavailable, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var ae struct{ Code, Message string }
+		if json.Unmarshal(b, &ae) != nil {
+			ae.Code, ae.Message = "", strings.ToValidUTF8(strings.TrimSpace(string(b)), "?")
+			if r := []rune(ae.Message); len(r) > 200 {
+				ae.Message = string(r[:200]) + "…"
+			}
+		}
+		return nil, &Error{Op: op, StatusCode: resp.StatusCode, Code: ae.Code, Message: ae.Message, sentinel: sentinelFor(resp.StatusCode, ae.Code)}
+	}
+	return b, nil
+}
