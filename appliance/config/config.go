@@ -49,6 +49,13 @@ type Gateway struct {
 	URL string `toml:"url"`
 	// SandboxData is the directory of the sandbox's data files.
 	SandboxData string `toml:"sandbox_data"`
+	// DocumentsURL and StatusURL are the document (certificates, land
+	// records, cards) and status look-up back-ends. Empty: their built-in
+	// sandboxes, with data in DocumentsData and StatusData.
+	DocumentsURL  string `toml:"documents_url"`
+	DocumentsData string `toml:"documents_data"`
+	StatusURL     string `toml:"status_url"`
+	StatusData    string `toml:"status_data"`
 	// Timeout bounds one request to the gateway.
 	Timeout Duration `toml:"timeout"`
 }
@@ -57,6 +64,14 @@ type Gateway struct {
 // ("5" or "5.50") so that no float ever touches money.
 type Charges struct {
 	BillPayment string `toml:"bill_payment"`
+	// DocumentPrint is the kiosk's charge for printing a document, on top
+	// of the department's fee.
+	DocumentPrint string `toml:"document_print"`
+}
+
+// DocumentPrintCharge returns the parsed document-print user charge.
+func (c Charges) DocumentPrintCharge() (money.Paise, error) {
+	return money.Parse(c.DocumentPrint)
 }
 
 // BillPaymentCharge returns the parsed bill-payment user charge.
@@ -70,6 +85,10 @@ func (c Charges) BillPaymentCharge() (money.Paise, error) {
 type Devices struct {
 	NoteAcceptor   string `toml:"note_acceptor"`
 	ReceiptPrinter string `toml:"receipt_printer"`
+	// DocumentPrinter is the A4 printer: "sim", or its IPP URI
+	// ("ipp://192.0.2.20/ipp/print"); "none" when the kiosk has none (the
+	// document services then say they are not available here).
+	DocumentPrinter string `toml:"document_printer"`
 }
 
 // Automation configures the support/automation HTTP endpoint.
@@ -111,10 +130,11 @@ func Default() Config {
 		OpeningHours: "08:00–20:00",
 		Language:     "hi",
 		IdleTimeout:  Duration{60 * time.Second},
-		Gateway:      Gateway{SandboxData: "testdata/sandbox", Timeout: Duration{10 * time.Second}},
-		Charges:      Charges{BillPayment: "5"},
-		Devices:      Devices{NoteAcceptor: "sim", ReceiptPrinter: "sim"},
-		Display:      Display{Width: 1280, Height: 800},
+		Gateway: Gateway{SandboxData: "testdata/sandbox", DocumentsData: "testdata/documents", StatusData: "testdata/status",
+			Timeout: Duration{10 * time.Second}},
+		Charges: Charges{BillPayment: "5", DocumentPrint: "10"},
+		Devices: Devices{NoteAcceptor: "sim", ReceiptPrinter: "sim", DocumentPrinter: "sim"},
+		Display: Display{Width: 1280, Height: 800},
 	}
 }
 
@@ -163,6 +183,12 @@ func (c Config) Validate() error {
 	if _, err := c.Charges.BillPaymentCharge(); err != nil {
 		return fmt.Errorf("config: charges.bill_payment: %w", err)
 	}
+	if _, err := c.Charges.DocumentPrintCharge(); err != nil {
+		return fmt.Errorf("config: charges.document_print: %w", err)
+	}
+	if v := c.Devices.DocumentPrinter; v != "none" && v != "sim" && !strings.HasPrefix(v, "ipp://") && !strings.HasPrefix(v, "ipps://") && !strings.HasPrefix(v, "http://") {
+		return fmt.Errorf("config: devices.document_printer %q: use \"sim\", \"none\" or an IPP URI like ipp://192.0.2.20/ipp/print", v)
+	}
 	for name, v := range map[string]string{"devices.note_acceptor": c.Devices.NoteAcceptor, "devices.receipt_printer": c.Devices.ReceiptPrinter} {
 		if v != "sim" && !strings.Contains(v, ":") {
 			return fmt.Errorf("config: %s %q: use \"sim\" or \"<protocol>:<address>\"", name, v)
@@ -176,7 +202,7 @@ func (c Config) Validate() error {
 
 // Simulated reports whether every device is simulated.
 func (c Config) Simulated() bool {
-	return c.Devices.NoteAcceptor == "sim" && c.Devices.ReceiptPrinter == "sim"
+	return c.Devices.NoteAcceptor == "sim" && c.Devices.ReceiptPrinter == "sim" && (c.Devices.DocumentPrinter == "sim" || c.Devices.DocumentPrinter == "none")
 }
 
 // Device splits a device setting into protocol and address.

@@ -21,9 +21,14 @@ import (
 	"github.com/mitra-kiosk/mitra/drivers/printer"
 	"github.com/mitra-kiosk/mitra/drivers/printer/escpos"
 	"github.com/mitra-kiosk/mitra/drivers/printer/escpos/escpossim"
+	"github.com/mitra-kiosk/mitra/drivers/printer/ipp"
+	"github.com/mitra-kiosk/mitra/drivers/printer/ipp/ippsim"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/billpay/billpayhttp"
 	"github.com/mitra-kiosk/mitra/services/sandbox"
+	"github.com/mitra-kiosk/mitra/services/status"
+	"github.com/mitra-kiosk/mitra/services/status/statushttp"
+	"github.com/mitra-kiosk/mitra/services/status/statussandbox"
 	"github.com/mitra-kiosk/mitra/ui"
 )
 
@@ -32,7 +37,7 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	logger := log.New(os.Stderr, "mitra: ", log.LstdFlags)
 	logger.Printf("%s, kiosk %s, state %s", buildinfo.String(), cfg.KioskID, f.state)
 	if f.sim {
-		cfg.Devices.NoteAcceptor, cfg.Devices.ReceiptPrinter = "sim", "sim"
+		cfg.Devices.NoteAcceptor, cfg.Devices.ReceiptPrinter, cfg.Devices.DocumentPrinter = "sim", "sim", "sim"
 	}
 	if err := os.MkdirAll(f.state, 0o755); err != nil {
 		return fmt.Errorf("state directory: %w", err)
@@ -49,10 +54,20 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	if err != nil {
 		return err
 	}
+	statusSvc, err := statusBackend(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	a4, err := openDocumentPrinter(ctx, cfg.Devices.DocumentPrinter, f.state, logger)
+	if err != nil {
+		return err
+	}
 	charge, _ := cfg.Charges.BillPaymentCharge()
+	docCharge, _ := cfg.Charges.DocumentPrintCharge()
 	eng, err := engine.New(engine.Config{
 		KioskID: cfg.KioskID, KioskName: cfg.KioskName, StateDir: f.state,
 		Acceptor: acc, Feeder: feeder, Printer: prn, PaperSensor: paper, Bills: bills, BillCharge: charge,
+		PagePrinter: a4, DocumentCharge: docCharge, Status: statusSvc,
 		RequestTimeout: cfg.Gateway.Timeout.Duration,
 		Log:            log.New(os.Stderr, "engine: ", log.LstdFlags),
 	})
@@ -101,16 +116,75 @@ func gateway(ctx context.Context, cfg config.Config, state string, logger *log.L
 	if rep := g.LoadReport; rep != "" {
 		logger.Printf("sandbox ledger: %s", rep)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, err := serveLoopback(ctx, g.Handler(), func() { g.Close() })
 	if err != nil {
 		return nil, fmt.Errorf("sandbox gateway: %w", err)
 	}
-	srv := &http.Server{Handler: g.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	go func() { <-ctx.Done(); srv.Close(); g.Close() }()
-	url := "http://" + ln.Addr().String()
 	logger.Printf("sandbox gateway on %s", url)
 	return billpayhttp.New(url, hc), nil
+}
+
+// serveLoopback serves h on a free loopback port until ctx ends, then runs
+// closed; it returns the base URL.
+func serveLoopback(ctx context.Context, h http.Handler, closed func()) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+		if closed != nil {
+			closed()
+		}
+	}()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// statusBackend returns the status look-up back-end: the configured URL,
+// or the built-in sandbox on a loopback port, spoken to over HTTP.
+func statusBackend(ctx context.Context, cfg config.Config, logger *log.Logger) (status.Service, error) {
+	hc := &http.Client{Timeout: cfg.Gateway.Timeout.Duration}
+	if cfg.Gateway.StatusURL != "" {
+		return statushttp.New(cfg.Gateway.StatusURL, hc), nil
+	}
+	b, err := statussandbox.NewFromDir(cfg.Gateway.StatusData)
+	if err != nil {
+		return nil, fmt.Errorf("status sandbox: %w (run from the repository, or set gateway.status_data)", err)
+	}
+	url, err := serveLoopback(ctx, b.Handler(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("status sandbox: %w", err)
+	}
+	logger.Printf("status sandbox on %s", url)
+	return statushttp.New(url, hc), nil
+}
+
+// openDocumentPrinter opens the A4 printer: the IPP driver, talking to
+// the configured printer or, in sim mode, to the IPP printer simulator on a
+// loopback port (its pages spool to state/a4 as PNG). "none": nil, and the
+// document services say they are not available at this kiosk.
+func openDocumentPrinter(ctx context.Context, setting, state string, logger *log.Logger) (printer.DocumentPrinter, error) {
+	uri := setting
+	switch setting {
+	case "none":
+		return nil, nil
+	case "sim":
+		sim := ippsim.New(ippsim.Opts{SpoolDir: filepath.Join(state, "a4")})
+		url, err := serveLoopback(ctx, sim, nil)
+		if err != nil {
+			return nil, fmt.Errorf("simulated A4 printer: %w", err)
+		}
+		uri = url + "/ipp/print"
+		logger.Printf("simulated A4 printer on %s, spooling to %s", uri, filepath.Join(state, "a4"))
+	}
+	d, err := ipp.New(&http.Client{Timeout: 30 * time.Second}, uri, nil)
+	if err != nil {
+		return nil, fmt.Errorf("A4 printer %s: %w", setting, err)
+	}
+	return d, nil
 }
 
 func openAcceptor(setting string) (cash.BillAcceptor, cash.Feeder, error) {
