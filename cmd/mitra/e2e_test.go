@@ -60,7 +60,8 @@ func startKiosk(t *testing.T, state string) *kiosk {
 	t.Helper()
 	repo, _ := filepath.Abs("../..")
 	cfg := filepath.Join(t.TempDir(), "mitra.toml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("language = \"en\"\n[gateway]\nsandbox_data = %q\n", filepath.Join(repo, "testdata/sandbox"))), 0o644)
+	os.WriteFile(cfg, []byte(fmt.Sprintf("language = \"en\"\n[gateway]\nsandbox_data = %q\ndocuments_data = %q\nstatus_data = %q\n",
+		filepath.Join(repo, "testdata/sandbox"), filepath.Join(repo, "testdata/documents"), filepath.Join(repo, "testdata/status"))), 0o644)
 	k := &kiosk{t: t, state: state}
 	k.cmd = exec.Command(kioskBin, "-sim", "-headless", "-state", state, "-config", cfg, "-automation", "127.0.0.1:0")
 	stderr, _ := k.cmd.StderrPipe()
