@@ -61,6 +61,7 @@ type app struct {
 	ref      string
 	busy     bool
 	bill     billpay.Bill
+	flow     flowState // documents, status, credit slips (flows.go)
 	pay      engine.CashPayment
 	paySt    engine.PaymentState
 	notice   []string // modal notice lines; empty = none
@@ -298,6 +299,7 @@ func (a *app) goHome() {
 	a.k.EndSession()
 	a.category, a.billers, a.biller, a.ref, a.busy = "", nil, billpay.Biller{}, "", false
 	a.bill, a.pay, a.paySt, a.idleWarn = billpay.Bill{}, nil, engine.PaymentState{}, 0
+	a.flow = flowState{}
 	a.releasePay()
 	a.show("home")
 }

@@ -221,12 +221,26 @@ func TestFetchErrors(t *testing.T) {
 // a bill category with no billers says so; neither shows made-up data.
 func TestUnavailable(t *testing.T) {
 	h := start(t, fakekiosk.New(), harnessOpts{lang: "en"})
-	s := h.press("Certificates")
+	s := h.press("Pension verification")
 	if s.Screen != "home" {
 		t.Fatalf("screen %q, want home with a notice", s.Screen)
 	}
 	h.wantLabel(s, "not available at this kiosk yet")
 	h.press("OK")
+	// The fake kiosk has no document or status back-end: the menus open,
+	// and choosing a document says it cannot be had here.
+	for _, c := range []struct{ group, item string }{{"Certificates", "Caste"}, {"Check status", "Court case"}} {
+		if s = h.press(c.group); s.Screen != "menu" {
+			t.Fatalf("%s: screen %q, want its menu", c.group, s.Screen)
+		}
+		s = h.press(c.item)
+		if s.Screen != "menu" {
+			t.Errorf("%s: screen %q, want the menu with a notice", c.item, s.Screen)
+		}
+		h.wantLabel(s, "not available at this kiosk yet")
+		h.press("OK")
+		h.press("Back")
+	}
 	h.press("Pay bills")
 	s = h.press("Water")
 	h.wantLabel(s, "cannot be paid at this kiosk yet")

@@ -56,7 +56,12 @@ func (a *app) render() {
 			p := a.pay
 			cancel = func() { a.touched(); a.expectPay(); offLoop(p.Cancel) }
 		}
-	default: // outcome screens
+	default:
+		if b, t, st, sts, bk, ok := a.flowScreen(screen); ok {
+			body, title, step, steps, back = b, t, st, sts, bk
+			break
+		}
+		// outcome screens
 		body, back, cancel = a.outcomeScreen(screen), nil, nil
 	}
 	content, top := a.frame(title, step, steps, body, back, cancel)
@@ -181,14 +186,18 @@ func (a *app) homeScreen() fyne.CanvasObject {
 				a.render()
 				return
 			}
+			if _, ok := menus[key]; ok {
+				a.openGroup(key)
+				return
+			}
 			a.beginIfNeeded()
 			a.show("bills")
 		}
 		return newTile(key, bg, fg, tap, lines...).withNames(hi, en)
 	}
 	return container.NewGridWithColumns(4,
-		svc("svc.bills", true), svc("svc.certificates", false), svc("svc.land", false), svc("svc.exam", false),
-		svc("svc.aadhaar", false), svc("svc.pension", false), svc("svc.status", false), svc("svc.help", false))
+		svc("svc.bills", true), svc("svc.certificates", true), svc("svc.land", true), svc("svc.exam", true),
+		svc("svc.aadhaar", true), svc("svc.pension", false), svc("svc.status", true), svc("svc.help", false))
 }
 
 func (a *app) billsScreen() fyne.CanvasObject {
@@ -337,8 +346,10 @@ func (a *app) billScreen() fyne.CanvasObject {
 		a.row(a.t("bill.charge"), fmtMoney(charge), false),
 		a.row(a.t("bill.total"), fmtMoney(a.bill.Amount+charge), true),
 	)
-	payTile := newTile("bill.pay_cash", kt.OK, kt.White, a.startCash, a.t("bill.pay_cash")+" "+symNext).withSizes(36).withNames(i18n.Both("bill.pay_cash")...)
-	return container.NewGridWithColumns(2, rows, container.NewBorder(nil, container.New(&fixedHeight{h: 140}, payTile), nil, nil))
+	for _, r := range a.creditRows(a.bill.Amount + charge) {
+		rows.Add(r)
+	}
+	return container.NewGridWithColumns(2, rows, container.NewBorder(nil, container.New(&fixedHeight{h: 220}, a.payTiles("bill", a.startCash)), nil, nil))
 }
 
 // formatDate shows 2026-11-30 as 30-11-2026, as Indian bills print it.
@@ -356,29 +367,10 @@ func (a *app) startCash() {
 		return
 	}
 	a.busy = true
-	bill := a.bill
+	bill, codes := a.bill, a.creditCodes()
 	a.async(func() func() {
-		p, err := a.k.PayByCash(context.Background(), bill)
-		var st engine.PaymentState
-		if err == nil {
-			st = p.State() // here, off the loop: the engine may be calling back
-		}
-		return func() {
-			a.busy = false
-			if err != nil {
-				a.notice = []string{a.t("err.gateway_down")}
-				a.render()
-				return
-			}
-			a.pay, a.paySt = p, st
-			a.show("cash")
-			// The automation endpoint waits for the registration callback,
-			// so that nothing it presses can overtake the initial state.
-			a.expectPay()
-			// Registered off the loop: OnChange calls back at once, and the
-			// callback hops onto the loop with fyne.Do.
-			go p.OnChange(func(s engine.PaymentState) { a.do(func() { a.payChanged(p, s) }) })
-		}
+		p, err := a.k.PayByCash(context.Background(), bill, codes...)
+		return a.paymentStarted(p, err)
 	})
 }
 
@@ -410,8 +402,12 @@ func (a *app) cashScreen() fyne.CanvasObject {
 	big := func(label string, v money.Paise, c color.Color) fyne.CanvasObject {
 		return container.NewVBox(centred(label, 26, false, kt.Ink), centred(fmtMoney(v), 54, true, c))
 	}
-	amounts := container.NewGridWithColumns(3,
-		big(a.t("cash.due"), s.Due, kt.Ink), big(a.t("cash.inserted"), s.Inserted, kt.OK), big(a.t("cash.remaining"), s.Remaining(), kt.Primary))
+	cols := []fyne.CanvasObject{big(a.t("cash.due"), s.Due, kt.Ink)}
+	if s.Applied > 0 {
+		cols = append(cols, big(a.t("credit.applied"), s.Applied, kt.Accent))
+	}
+	cols = append(cols, big(a.t("cash.inserted"), s.Inserted, kt.OK), big(a.t("cash.remaining"), s.Remaining(), kt.Primary))
+	amounts := container.NewGridWithColumns(len(cols), cols...)
 	status := a.t("cash.hint")
 	statusColor := color.Color(kt.Ink)
 	switch {
@@ -478,7 +474,14 @@ func (a *app) outcomeScreen(screen string) fyne.CanvasObject {
 	titleColor := color.Color(kt.OK)
 	switch engine.Phase(screen) {
 	case engine.PhaseDone:
-		lines = []string{a.t("done.thanks"), a.t("done.paid", fmtMoney(s.Bill.Amount)), a.t("done.ref", s.GatewayRef)}
+		paid := s.Bill.Amount
+		if s.Document != nil {
+			paid = s.Document.Fee
+		}
+		lines = []string{a.t("done.thanks"), a.t("done.paid", fmtMoney(paid)), a.t("done.ref", s.GatewayRef)}
+		if s.Document != nil && s.Problem == engine.NoProblem {
+			lines = append(lines, a.t("doc.take"))
+		}
 	case engine.PhaseCancelled:
 		lines, titleColor = []string{a.t("cancelled.title"), a.t("cancelled.nothing")}, kt.Ink
 	case engine.PhaseCredited:

@@ -521,3 +521,83 @@ func TestPowerCutMidPaymentRecovers(t *testing.T) {
 		t.Errorf("notice still shown after OK")
 	}
 }
+
+// TestCreditSlipRedeemedAtTheKiosk: a citizen cancels after ₹500 went in and
+// takes the credit slip; the next visit types its code on the bill screen,
+// pays the rest in notes, and the slip cannot be used again.
+func TestCreditSlipRedeemedAtTheKiosk(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.toBill("JDVVNL", "310100200300") // ₹2,100 + ₹5
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.note(500)
+	k.waitFor("₹500 stacked", func(s ui.State) bool { return containsLabel(s, "₹1,605") })
+	k.press("Cancel")
+	k.screen("credited")
+	qr := qrOf(t, k.receipts()[0])
+	fields := strings.Split(qr, "|")
+	if len(fields) < 7 || len(fields[5]) != 12 {
+		t.Fatalf("credit slip QR %q carries no 12-digit code", qr)
+	}
+	code := fields[5]
+	k.press("Home")
+
+	k.toBill("AVVNL", "110200300400") // ₹875 + ₹5
+	k.press("Use a credit slip")
+	k.screen("creditcode")
+	k.typeText(code[:6] + "000000") // a wrong code first
+	if s := k.press("Use this slip"); s.Screen != "creditcode" || !strings.Contains(s.Message, "not on a credit slip") {
+		t.Errorf("wrong code: screen %q message %q", s.Screen, s.Message)
+	}
+	k.press("Clear")
+	k.typeText(code)
+	s := k.press("Use this slip")
+	if s.Screen != "bill" || !containsLabel(s, "₹380") { // ₹880 − ₹500 left
+		t.Fatalf("after the slip: screen %q labels %v", s.Screen, s.Labels)
+	}
+	k.press("Pay by cash")
+	k.screen("cash")
+	for _, n := range []int{200, 100, 50, 20, 10} {
+		k.note(n)
+	}
+	k.screen("done")
+	j := k.journal()
+	if len(j) != 2 || j[1].Redeemed != money.Rupees(500) || j[1].Stacked != money.Rupees(380) || j[1].PayStatus != billpay.Success {
+		t.Errorf("journal %+v", j)
+	}
+	// The slip is spent: a third visit cannot use it.
+	k.press("Home")
+	k.toBill("JVVNL", "210555000111")
+	k.press("Use a credit slip")
+	k.typeText(code)
+	if s := k.press("Use this slip"); s.Screen != "creditcode" || !strings.Contains(s.Message, "already been used") {
+		t.Errorf("spent slip: screen %q message %q", s.Screen, s.Message)
+	}
+}
+
+// TestStatusLookupAndSlip looks up a grievance on the built-in status
+// sandbox, reads the answer and prints it; a mistyped number is refused
+// before any request.
+func TestStatusLookupAndSlip(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.press("Check status")
+	k.screen("menu")
+	k.press("Grievance (Sampark)")
+	k.screen("statusref")
+	k.typeText("2026-JPR-012345") // one digit short
+	if s := k.press("Find"); s.Screen != "statusref" || !strings.Contains(s.Message, "not valid") {
+		t.Errorf("short number: screen %q message %q", s.Screen, s.Message)
+	}
+	k.typeText("6")
+	s := k.press("Find")
+	if s.Screen != "statusshow" || !containsLabel(s, "Street light not working, ward 23, Sanganer") {
+		t.Fatalf("status: screen %q labels %v", s.Screen, s.Labels)
+	}
+	s = k.press("Print a slip")
+	if !containsLabel(s, "The slip is printed. Please take it.") || len(k.receipts()) != 1 {
+		t.Errorf("print: labels %v, receipts %v", s.Labels, k.receipts())
+	}
+	if j := k.journal(); len(j) != 1 || j[0].Kind != "status-print" || j[0].Phase != engine.PhaseDone {
+		t.Errorf("journal %+v", j)
+	}
+}
