@@ -17,6 +17,7 @@ package documents
 import (
 	"context"
 	"errors"
+	"regexp"
 	"time"
 
 	"github.com/mitra-kiosk/mitra/appliance/money"
@@ -157,3 +158,15 @@ var (
 	ErrUnavailable = errors.New("documents: back-end unavailable")
 	ErrNotPaid     = errors.New("documents: no successful order with that key")
 )
+
+// fullAadhaarRE matches twelve digits grouped like an Aadhaar number (bare,
+// or in fours separated by a space or hyphen) that are not part of a longer
+// run of digits, so that a 13-digit application number does not match.
+var fullAadhaarRE = regexp.MustCompile(`(^|[^0-9])[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}($|[^0-9])`)
+
+// ContainsFullAadhaar reports whether s holds what looks like an unmasked
+// Aadhaar number. An Aadhaar number must never be stored, served to a
+// kiosk, printed or logged in full, only masked to its last four digits
+// ("XXXX XXXX 1234"); back-ends, clients and the print layout refuse text
+// for which this is true.
+func ContainsFullAadhaar(s string) bool { return fullAadhaarRE.MatchString(s) }
