@@ -14,7 +14,7 @@ GOFLAGS_APP := CGO_ENABLED=0
 
 STATE ?= $(CURDIR)/state
 CONFIG ?=
-APT_TEST := xvfb zbar-tools qemu-system-x86 ovmf systemd-boot-efi e2fsprogs gdisk dosfstools mtools squashfs-tools cups-ipp-utils dbus-daemon
+APT_TEST := xvfb zbar-tools qemu-system-x86 ovmf systemd-boot-efi e2fsprogs gdisk dosfstools mtools squashfs-tools cups-ipp-utils dbus-daemon tesseract-ocr tesseract-ocr-hin
 APT_IMAGE := systemd-boot-efi e2fsprogs
 APT_QEMU := qemu-system-x86 ovmf
 ARCH ?= amd64

@@ -269,7 +269,7 @@ func (a *app) entryScreen(label, labelHi, pattern, example string, alpha bool, s
 	cols := 3
 	if alpha {
 		cols = 8
-		for _, r := range "1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ-" {
+		for _, r := range "1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ" + punctuationOf(pattern) {
 			keys = append(keys, typeKey(string(r)))
 		}
 	} else {
@@ -316,6 +316,21 @@ func (a *app) entryScreen(label, labelHi, pattern, example string, alpha bool, s
 	}
 	left := container.NewBorder(nil, container.New(&fixedHeight{h: 110}, find), nil, nil, container.NewVBox(lines...))
 	return container.NewGridWithColumns(2, left, container.NewGridWithColumns(cols, keys...))
+}
+
+// punctuationOf lists the separators a reference pattern uses ("-", "/",
+// ":"), so the keypad offers exactly those besides letters and digits.
+func punctuationOf(pattern string) string {
+	var out string
+	for _, r := range "-/:." {
+		if strings.ContainsRune(pattern, r) && !(r == '.' && !strings.Contains(pattern, `\.`)) {
+			out += string(r)
+		}
+	}
+	if out == "" {
+		out = "-"
+	}
+	return out
 }
 
 // lookupErr turns a back-end error into the message under the keypad.
@@ -407,7 +422,9 @@ func (a *app) documentScreen() fyne.CanvasObject {
 		text(a.pick(d.Title, d.TitleHi), 30, true, kt.Ink),
 		a.row(a.t("doc.holder"), d.Holder, false),
 		a.row(a.t("doc.issued"), formatDate(d.IssuedOn), false),
-		a.row(a.t("doc.issuer"), d.Issuer, false),
+		// An issuer's name is long: its own line under the label.
+		text(a.t("doc.issuer"), 20, false, kt.Ink),
+		text(d.Issuer, 24, false, kt.Ink),
 		a.row(a.t("doc.pages"), fmt.Sprint(d.Pages), false),
 		a.row(a.t("doc.fee"), fmtMoney(d.Fee), false),
 		a.row(a.t("bill.charge"), fmtMoney(charge), false),

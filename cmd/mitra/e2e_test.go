@@ -601,3 +601,43 @@ func TestStatusLookupAndSlip(t *testing.T) {
 		t.Errorf("journal %+v", j)
 	}
 }
+
+// TestCertificatePrinted orders a caste certificate on the built-in
+// document sandbox, pays the fee and the kiosk's charge in notes, and finds
+// the certificate on the (simulated) A4 printer and the receipt on the
+// receipt printer; a pending application is refused with its reason.
+func TestCertificatePrinted(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.press("Certificates")
+	k.screen("menu")
+	k.press("Caste")
+	k.screen("docref")
+	k.typeText("2026110009001") // pending at the SDM
+	if s := k.press("Find"); s.Screen != "docref" || !strings.Contains(s.Message, "not decided yet") {
+		t.Errorf("pending application: screen %q message %q", s.Screen, s.Message)
+	}
+	k.press("Clear")
+	k.typeText("2026040023456")
+	s := k.press("Find")
+	if s.Screen != "docshow" || !containsLabel(s, "₹30") {
+		t.Fatalf("document: screen %q labels %v", s.Screen, s.Labels)
+	}
+	k.press("Pay by cash")
+	k.screen("cash")
+	k.note(20)
+	k.note(10)
+	s = k.screen("done")
+	if !containsLabel(s, "Please take your document from the A4 printer.") {
+		t.Errorf("done: labels %v", s.Labels)
+	}
+	pages, _ := filepath.Glob(filepath.Join(k.state, "a4", "job-*-page-*.png"))
+	if len(pages) != 1 || len(k.receipts()) != 1 {
+		t.Errorf("A4 pages %v, receipts %v; want one of each", pages, k.receipts())
+	}
+	if qr := qrOf(t, k.receipts()[0]); !strings.Contains(qr, "|DOC:caste|") {
+		t.Errorf("receipt QR %q", qr)
+	}
+	if j := k.journal(); len(j) != 1 || j[0].Kind != "document-cash" || j[0].PayStatus != billpay.Success {
+		t.Errorf("journal %+v", j)
+	}
+}

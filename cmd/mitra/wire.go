@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"image"
 	"io"
 	"log"
 	"net"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/mitra-kiosk/mitra/appliance/buildinfo"
 	"github.com/mitra-kiosk/mitra/appliance/config"
+	"github.com/mitra-kiosk/mitra/appliance/docprint"
 	"github.com/mitra-kiosk/mitra/appliance/engine"
 	"github.com/mitra-kiosk/mitra/drivers/cash"
 	"github.com/mitra-kiosk/mitra/drivers/cash/essp"
@@ -25,6 +27,9 @@ import (
 	"github.com/mitra-kiosk/mitra/drivers/printer/ipp/ippsim"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/billpay/billpayhttp"
+	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/documents/docsandbox"
+	"github.com/mitra-kiosk/mitra/services/documents/docshttp"
 	"github.com/mitra-kiosk/mitra/services/sandbox"
 	"github.com/mitra-kiosk/mitra/services/status"
 	"github.com/mitra-kiosk/mitra/services/status/statushttp"
@@ -62,12 +67,16 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	if err != nil {
 		return err
 	}
+	docs, err := documentsBackend(ctx, cfg, f.state, logger)
+	if err != nil {
+		return err
+	}
 	charge, _ := cfg.Charges.BillPaymentCharge()
 	docCharge, _ := cfg.Charges.DocumentPrintCharge()
 	eng, err := engine.New(engine.Config{
 		KioskID: cfg.KioskID, KioskName: cfg.KioskName, StateDir: f.state,
 		Acceptor: acc, Feeder: feeder, Printer: prn, PaperSensor: paper, Bills: bills, BillCharge: charge,
-		PagePrinter: a4, DocumentCharge: docCharge, Status: statusSvc,
+		Documents: docs, PagePrinter: a4, RenderDocument: renderDocument, DocumentCharge: docCharge, Status: statusSvc,
 		RequestTimeout: cfg.Gateway.Timeout.Duration,
 		Log:            log.New(os.Stderr, "engine: ", log.LstdFlags),
 	})
@@ -160,6 +169,42 @@ func statusBackend(ctx context.Context, cfg config.Config, logger *log.Logger) (
 	}
 	logger.Printf("status sandbox on %s", url)
 	return statushttp.New(url, hc), nil
+}
+
+// documentsBackend returns the document back-end: the configured URL, or
+// the built-in sandbox on a loopback port, spoken to over HTTP.
+func documentsBackend(ctx context.Context, cfg config.Config, state string, logger *log.Logger) (documents.Service, error) {
+	hc := &http.Client{Timeout: cfg.Gateway.Timeout.Duration}
+	if cfg.Gateway.DocumentsURL != "" {
+		return docshttp.New(cfg.Gateway.DocumentsURL, hc), nil
+	}
+	sb, err := docsandbox.NewFromDir(cfg.Gateway.DocumentsData, filepath.Join(state, "documents"))
+	if err != nil {
+		return nil, fmt.Errorf("documents sandbox: %w (run from the repository, or set gateway.documents_data)", err)
+	}
+	if rep := sb.LoadReport; rep != "" {
+		logger.Printf("documents sandbox ledger: %s", rep)
+	}
+	url, err := serveLoopback(ctx, sb.Handler(), func() { sb.Close() })
+	if err != nil {
+		return nil, fmt.Errorf("documents sandbox: %w", err)
+	}
+	logger.Printf("documents sandbox on %s", url)
+	return docshttp.New(url, hc), nil
+}
+
+// renderDocument lays a paid document out on A4 pages with the kiosk's
+// footer (appliance/docprint).
+func renderDocument(c documents.Content, st engine.DocumentStamp) ([]image.Image, error) {
+	pages, err := docprint.Imprint{KioskID: st.KioskID, At: st.Time}.Render(c, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]image.Image, len(pages))
+	for i, p := range pages {
+		out[i] = p
+	}
+	return out, nil
 }
 
 // openDocumentPrinter opens the A4 printer: the IPP driver, talking to

@@ -71,6 +71,9 @@ type Sim struct {
 	abortAfter  int // for the next job; -1 none
 	rejectPWG   bool
 	lastRequest *ipp.Message
+	// firstID numbers this run's jobs after those already in the spool
+	// directory, so a restarted kiosk never overwrites a spooled page.
+	firstID int
 }
 
 // New returns a simulated printer.
@@ -89,7 +92,23 @@ func New(opts Opts) *Sim {
 	if opts.Media != nil {
 		o.Media = opts.Media
 	}
-	return &Sim{opts: o, abortAfter: -1}
+	return &Sim{opts: o, abortAfter: -1, firstID: lastSpooledJob(o.SpoolDir) + 1}
+}
+
+// lastSpooledJob is the highest job number spooled in dir (0 if none).
+func lastSpooledJob(dir string) int {
+	if dir == "" {
+		return 0
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "job-*-page-*.png"))
+	last := 0
+	for _, n := range names {
+		var id, page int
+		if _, err := fmt.Sscanf(filepath.Base(n), "job-%d-page-%d.png", &id, &page); err == nil {
+			last = max(last, id)
+		}
+	}
+	return last
 }
 
 // SetMediaEmpty takes the paper out (true) or loads it (false).
@@ -308,7 +327,7 @@ func (s *Sim) printJob(req *ipp.Message, doc []byte) *ipp.Message {
 	if format != "image/pwg-raster" {
 		return response(req, ipp.StatusDocumentFormatNotSupported, "The simulator prints only image/pwg-raster.")
 	}
-	job := &Job{ID: len(s.jobs) + 1, Name: name(req, ipp.TagOperation, "job-name", "Untitled"),
+	job := &Job{ID: s.firstID + len(s.jobs), Name: name(req, ipp.TagOperation, "job-name", "Untitled"),
 		User: name(req, ipp.TagOperation, "requesting-user-name", "anonymous"), Copies: 1,
 		Media: s.opts.Media[0], State: ipp.JobPending, abortAt: s.abortAfter}
 	unsupported := ipp.Group{Tag: ipp.TagUnsupported}
@@ -448,6 +467,9 @@ func (s *Sim) advance(j *Job) {
 func (s *Sim) spool(j *Job, page int) (string, error) {
 	if s.opts.SpoolDir == "" {
 		return "", nil
+	}
+	if err := os.MkdirAll(s.opts.SpoolDir, 0o755); err != nil {
+		return "", err
 	}
 	path := filepath.Join(s.opts.SpoolDir, fmt.Sprintf("job-%d-page-%d.png", j.ID, page+1))
 	f, err := os.Create(path)
