@@ -89,7 +89,7 @@ func (a *app) flowScreen(screen string) (body fyne.CanvasObject, title string, s
 		return a.optionScreen(spec), a.t("flow.pick_option", a.pick(spec.OptionLabel, spec.OptionLabelHi)), 2, 4, func() { a.show("menu") }, true
 	case "docref":
 		spec := a.docSpec()
-		return a.entryScreen(spec.Label, spec.LabelHi, spec.Pattern, "", spec.Keyboard == "alphanumeric", a.findDocument),
+		return a.entryScreen(spec.Label, spec.LabelHi, spec.Pattern, spec.Example, spec.Keyboard == "alphanumeric", a.findDocument),
 			a.t("ref.prompt", a.pick(spec.Label, spec.LabelHi)), 2, 4, func() { a.show("menu") }, true
 	case "statusref":
 		in := a.statusInput()

@@ -56,6 +56,9 @@ type RefSpec struct {
 	Pattern string `json:"pattern"`
 	// Keyboard is the keypad the UI offers: "numeric" or "alphanumeric".
 	Keyboard string `json:"keyboard"`
+	// Example is a well-formed reference shown under the typed one, so a
+	// citizen sees where the number is and how it looks.
+	Example string `json:"example"`
 }
 
 // Document is an issued document as found (not yet paid for).

@@ -136,6 +136,9 @@ func parseCatalogue(kindsJSON, docsJSON []byte) (*catalogue, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: pattern: %w", where, err)
 		}
+		if !re.MatchString(k.Example) {
+			return nil, fmt.Errorf("%s: example %q does not match the pattern", where, k.Example)
+		}
 		c.kinds[k.Kind], c.patterns[k.Kind] = k, re
 	}
 	for _, k := range documents.Kinds {
