@@ -65,6 +65,13 @@ func (s *Sim) SetFault(f Fault) {
 	s.mu.Unlock()
 }
 
+// SetClock sets the clock that stamps captures (tests of freshness).
+func (s *Sim) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	s.now = now
+	s.mu.Unlock()
+}
+
 // Captures counts the CAPTURE requests answered.
 func (s *Sim) Captures() int {
 	s.mu.Lock()
@@ -140,7 +147,9 @@ func (s *Sim) capture(w http.ResponseWriter, r *http.Request, fault Fault) {
 		resp(w, 730, "Capture Failed")
 		return
 	}
+	s.mu.Lock()
 	ts := s.now()
+	s.mu.Unlock()
 	template := make([]byte, 384) // stands in for an ISO FMR template
 	rand.Read(template)
 	pid := fmt.Sprintf(`<Pid ts="%s" ver="2.0" wadh="%s"><Bios dih=""><Bio type="FMR" posh="UNKNOWN">%s</Bio></Bios></Pid>`,
