@@ -17,6 +17,7 @@ import (
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/pension"
 	"github.com/mitra-kiosk/mitra/services/status"
 )
 
@@ -193,6 +194,13 @@ type Kiosk interface {
 	// again). For the citizen's "print again" and the technician menu.
 	PendingPrints() []PendingPrint
 	Reprint(ctx context.Context, txnID string) error
+	// FindPensioner looks up a PPO number; ScannerReady says whether the
+	// fingerprint scanner answers; VerifyPension takes the finger, submits
+	// the life certificate and prints the slip. Capture errors wrap
+	// biometric.ErrTimeout, ErrPoorQuality, ErrBusy, ErrNotReady.
+	FindPensioner(ctx context.Context, ppo string) (pension.Pensioner, error)
+	ScannerReady(ctx context.Context) error
+	VerifyPension(ctx context.Context, p pension.Pensioner) (LifeVerification, error)
 	// Recovered lists the outcomes of transactions resolved at start-up.
 	Recovered() []Outcome
 	// Snapshot describes the current session and transaction.

@@ -20,10 +20,12 @@ import (
 	"github.com/mitra-kiosk/mitra/appliance/journal"
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/appliance/receipt"
+	"github.com/mitra-kiosk/mitra/drivers/biometric"
 	"github.com/mitra-kiosk/mitra/drivers/cash"
 	"github.com/mitra-kiosk/mitra/drivers/printer"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/pension"
 	"github.com/mitra-kiosk/mitra/services/status"
 )
 
@@ -55,6 +57,12 @@ type Config struct {
 	DocumentCharge money.Paise
 	// Status is the status look-up back-end; nil: not offered here.
 	Status status.Service
+	// Scanner and Pension make the kiosk do life certificates; without
+	// them the service says it is not available here. BiometricEnv is the
+	// RD service environment ("P" production, "PP" pre-production).
+	Scanner      biometric.Scanner
+	Pension      pension.Service
+	BiometricEnv string
 	// RenderSlip lays out a slip; nil = receipt.Render.
 	RenderSlip func(receipt.Slip, int) (*image.Gray, error)
 	// PollInterval is the acceptor polling period (GA138: 200 ms–1 s).

@@ -97,8 +97,11 @@ func listWithCredits(stateDir string) ([]TxnSummary, *creditBook, []journal.Dama
 	for _, id := range h.order {
 		t := h.txns[id]
 		biller, number := t.Bill.BillerID, t.Bill.BillNumber
-		if t.Kind == kindDocument {
+		switch t.Kind {
+		case kindDocument:
 			biller, number = "DOC:"+string(t.Doc.Kind), t.Doc.ID
+		case kindPension:
+			biller, number = "PENSION", t.PensionPPO
 		}
 		out = append(out, TxnSummary{ID: id, Kind: t.Kind, Started: h.started[id], Biller: biller,
 			BillNumber: number, Due: t.Due, Stacked: t.Stacked, Redeemed: t.applied(), Credited: t.credited(),

@@ -74,9 +74,9 @@ func Reconcile(stateDir, kioskID, date string, report []billpay.Payment) (Reconc
 		t := h.txns[id]
 		seen[id] = true
 		p, ok := upstream[id]
-		if !inDay(h.started[id]) || (!t.PayIntent && !ok) || t.Kind == kindDocument {
-			// Document orders are the document back-end's, not in the
-			// bill gateway's report.
+		if !inDay(h.started[id]) || (!t.PayIntent && !ok) || t.Kind != kindBill {
+			// Document orders, life certificates and status slips are
+			// other back-ends' business, not in the bill gateway's report.
 			continue
 		}
 		j := journalSays(t)

@@ -113,6 +113,9 @@ func (e *Engine) recoverOpen(ctx context.Context) error {
 // can be reprinted on request).
 func (e *Engine) resolve(ctx context.Context, id string, printNow bool) (Outcome, error) {
 	t := e.txnState(id)
+	if t.Kind == kindPension {
+		return e.resolvePension(ctx, id, printNow)
+	}
 	out := Outcome{TxnID: id, Amount: t.moneyIn()}
 	credit := func(amount money.Paise, reason string) (*CreditSlip, error) {
 		if printNow {

@@ -78,13 +78,17 @@ type body struct {
 // records runs live and at replay, so recovery sees exactly what the live
 // engine saw.
 type txn struct {
-	ID      string
-	Kind    string
-	Bill    billpay.Bill
-	Doc     documents.Document
-	Charge  money.Paise
-	Due     money.Paise
-	Stacked money.Paise
+	ID   string
+	Kind string
+	Bill billpay.Bill
+	Doc  documents.Document
+	// PensionPPO and PensionName: a life certificate's pensioner (the
+	// name masked as the back-end gave it).
+	PensionPPO  string
+	PensionName string
+	Charge      money.Paise
+	Due         money.Paise
+	Stacked     money.Paise
 	// Applied are the credit slips spent in this transaction: money in, like
 	// stacked notes.
 	Applied []CreditSlip
@@ -154,6 +158,9 @@ func (t *txn) apply(r journal.Record) error {
 		}
 		if b.Doc != nil {
 			t.Doc = *b.Doc
+		}
+		if b.Kind == kindPension {
+			t.PensionPPO, t.PensionName = b.Ref, b.What
 		}
 	case recCreditApplied:
 		if b.Credit != nil {

@@ -32,6 +32,7 @@ var titles = map[Kind][2]string{
 	CreditSlip:      {"Credit Slip", "क्रेडिट पर्ची"},
 	Acknowledgement: {"Acknowledgement", "पावती"},
 	StatusSlip:      {"Status", "स्थिति"},
+	LifeCertificate: {"Life Certificate", "जीवन प्रमाण पत्र"},
 }
 
 var totalLabels = map[Kind][2]string{

@@ -24,6 +24,9 @@ const (
 	Acknowledgement
 	// StatusSlip: a printed copy of a status look-up; no money, no total.
 	StatusSlip
+	// LifeCertificate: the pensioner's proof of an accepted (or refused)
+	// life certificate; no money.
+	LifeCertificate
 )
 
 // Field is one labelled line: "K-number / के-नंबर   2101 2345 6789".

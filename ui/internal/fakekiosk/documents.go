@@ -7,6 +7,7 @@ import (
 	"github.com/mitra-kiosk/mitra/appliance/engine"
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/pension"
 	"github.com/mitra-kiosk/mitra/services/status"
 )
 
@@ -52,4 +53,17 @@ func (k *Kiosk) PendingPrints() []engine.PendingPrint { return nil }
 // Reprint implements engine.Kiosk.
 func (k *Kiosk) Reprint(_ context.Context, txnID string) error {
 	return fmt.Errorf("fake: nothing to reprint for %s", txnID)
+}
+
+// FindPensioner implements engine.Kiosk: the fake has no pension back-end.
+func (k *Kiosk) FindPensioner(context.Context, string) (pension.Pensioner, error) {
+	return pension.Pensioner{}, engine.ErrServiceUnavailable
+}
+
+// ScannerReady implements engine.Kiosk.
+func (k *Kiosk) ScannerReady(context.Context) error { return engine.ErrServiceUnavailable }
+
+// VerifyPension implements engine.Kiosk.
+func (k *Kiosk) VerifyPension(context.Context, pension.Pensioner) (engine.LifeVerification, error) {
+	return engine.LifeVerification{}, engine.ErrServiceUnavailable
 }
