@@ -44,6 +44,7 @@ type flowState struct {
 	// about to start; creditFor is the screen they return to.
 	credits   []engine.CreditSlip
 	creditFor string
+	pension   pensionState
 }
 
 // menuItem is one choice in a group's menu: a document kind or a status
@@ -107,7 +108,7 @@ func (a *app) flowScreen(screen string) (body fyne.CanvasObject, title string, s
 		from := a.flow.creditFor
 		return a.creditScreen(), a.t("credit.prompt"), 0, 0, func() { a.show(from) }, true
 	}
-	return nil, "", 0, 0, nil, false
+	return a.pensionScreen(screen)
 }
 
 // pick returns the text in the current language.

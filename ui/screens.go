@@ -190,6 +190,10 @@ func (a *app) homeScreen() fyne.CanvasObject {
 				a.openGroup(key)
 				return
 			}
+			if key == "svc.pension" {
+				a.openPension()
+				return
+			}
 			a.beginIfNeeded()
 			a.show("bills")
 		}
@@ -197,7 +201,7 @@ func (a *app) homeScreen() fyne.CanvasObject {
 	}
 	return container.NewGridWithColumns(4,
 		svc("svc.bills", true), svc("svc.certificates", true), svc("svc.land", true), svc("svc.exam", true),
-		svc("svc.aadhaar", true), svc("svc.pension", false), svc("svc.status", true), svc("svc.help", false))
+		svc("svc.aadhaar", true), svc("svc.pension", true), svc("svc.status", true), svc("svc.help", false))
 }
 
 func (a *app) billsScreen() fyne.CanvasObject {

@@ -56,6 +56,10 @@ type Gateway struct {
 	DocumentsData string `toml:"documents_data"`
 	StatusURL     string `toml:"status_url"`
 	StatusData    string `toml:"status_data"`
+	// PensionURL is the life-certificate back-end; empty: its built-in
+	// sandbox with data in PensionData.
+	PensionURL  string `toml:"pension_url"`
+	PensionData string `toml:"pension_data"`
 	// Timeout bounds one request to the gateway.
 	Timeout Duration `toml:"timeout"`
 }
@@ -89,6 +93,10 @@ type Devices struct {
 	// ("ipp://192.0.2.20/ipp/print"); "none" when the kiosk has none (the
 	// document services then say they are not available here).
 	DocumentPrinter string `toml:"document_printer"`
+	// FingerprintScanner is "sim", "rd" (the vendor's RD service, found on
+	// 127.0.0.1 ports 11100–11120), "rd:http://127.0.0.1:11101" (at that
+	// address) or "none".
+	FingerprintScanner string `toml:"fingerprint_scanner"`
 }
 
 // Automation configures the support/automation HTTP endpoint.
@@ -130,10 +138,10 @@ func Default() Config {
 		OpeningHours: "08:00–20:00",
 		Language:     "hi",
 		IdleTimeout:  Duration{60 * time.Second},
-		Gateway: Gateway{SandboxData: "testdata/sandbox", DocumentsData: "testdata/documents", StatusData: "testdata/status",
+		Gateway: Gateway{SandboxData: "testdata/sandbox", DocumentsData: "testdata/documents", StatusData: "testdata/status", PensionData: "testdata/pension",
 			Timeout: Duration{10 * time.Second}},
 		Charges: Charges{BillPayment: "5", DocumentPrint: "10"},
-		Devices: Devices{NoteAcceptor: "sim", ReceiptPrinter: "sim", DocumentPrinter: "sim"},
+		Devices: Devices{NoteAcceptor: "sim", ReceiptPrinter: "sim", DocumentPrinter: "sim", FingerprintScanner: "sim"},
 		Display: Display{Width: 1280, Height: 800},
 	}
 }
@@ -188,6 +196,9 @@ func (c Config) Validate() error {
 	}
 	if v := c.Devices.DocumentPrinter; v != "none" && v != "sim" && !strings.HasPrefix(v, "ipp://") && !strings.HasPrefix(v, "ipps://") && !strings.HasPrefix(v, "http://") {
 		return fmt.Errorf("config: devices.document_printer %q: use \"sim\", \"none\" or an IPP URI like ipp://192.0.2.20/ipp/print", v)
+	}
+	if v := c.Devices.FingerprintScanner; v != "sim" && v != "none" && v != "rd" && !strings.HasPrefix(v, "rd:http") {
+		return fmt.Errorf("config: devices.fingerprint_scanner %q: use \"sim\", \"none\", \"rd\" or \"rd:http://127.0.0.1:11101\"", v)
 	}
 	for name, v := range map[string]string{"devices.note_acceptor": c.Devices.NoteAcceptor, "devices.receipt_printer": c.Devices.ReceiptPrinter} {
 		if v != "sim" && !strings.Contains(v, ":") {

@@ -60,8 +60,8 @@ func startKiosk(t *testing.T, state string) *kiosk {
 	t.Helper()
 	repo, _ := filepath.Abs("../..")
 	cfg := filepath.Join(t.TempDir(), "mitra.toml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("language = \"en\"\n[gateway]\nsandbox_data = %q\ndocuments_data = %q\nstatus_data = %q\n",
-		filepath.Join(repo, "testdata/sandbox"), filepath.Join(repo, "testdata/documents"), filepath.Join(repo, "testdata/status"))), 0o644)
+	os.WriteFile(cfg, []byte(fmt.Sprintf("language = \"en\"\n[gateway]\nsandbox_data = %q\ndocuments_data = %q\nstatus_data = %q\npension_data = %q\n",
+		filepath.Join(repo, "testdata/sandbox"), filepath.Join(repo, "testdata/documents"), filepath.Join(repo, "testdata/status"), filepath.Join(repo, "testdata/pension"))), 0o644)
 	k := &kiosk{t: t, state: state}
 	k.cmd = exec.Command(kioskBin, "-sim", "-headless", "-state", state, "-config", cfg, "-automation", "127.0.0.1:0")
 	stderr, _ := k.cmd.StderrPipe()
@@ -638,6 +638,39 @@ func TestCertificatePrinted(t *testing.T) {
 		t.Errorf("receipt QR %q", qr)
 	}
 	if j := k.journal(); len(j) != 1 || j[0].Kind != "document-cash" || j[0].PayStatus != billpay.Success {
+		t.Errorf("journal %+v", j)
+	}
+}
+
+// TestPensionLifeCertificate verifies a pensioner on the simulated scanner
+// (RD service protocol) against the built-in pension sandbox, and sends a
+// pensioner whose fingerprint does not match to the office.
+func TestPensionLifeCertificate(t *testing.T) {
+	k := startKiosk(t, t.TempDir())
+	k.press("Pension verification")
+	k.screen("pensionref")
+	k.typeText("110120190457")
+	s := k.press("Find")
+	if s.Screen != "pensioner" || !containsLabel(s, "K**** D*** M****") || containsLabel(s, "Kamla") {
+		t.Fatalf("pensioner: screen %q labels %v", s.Screen, s.Labels)
+	}
+	s = k.press("Verify with your finger")
+	if s.Screen != "pensiondone" || !containsLabel(s, "Life certificate accepted") {
+		t.Fatalf("verification: screen %q labels %v", s.Screen, s.Labels)
+	}
+	if qr := qrOf(t, k.receipts()[0]); !strings.HasPrefix(qr, "MITRA-LIFE1|") || !strings.Contains(qr, "|110120190457|SUCCESS|") {
+		t.Errorf("slip QR %q", qr)
+	}
+	k.press("Home")
+	k.press("Pension verification")
+	k.typeText("130340170212")
+	k.press("Find")
+	s = k.press("Verify with your finger")
+	if s.Screen != "pensiondone" || !containsLabel(s, "did not match") {
+		t.Errorf("worn fingerprint: screen %q labels %v", s.Screen, s.Labels)
+	}
+	j := k.journal()
+	if len(j) != 2 || j[0].Kind != "pension-life" || j[0].PayStatus != billpay.Success || j[1].Phase != engine.PhaseCancelled {
 		t.Errorf("journal %+v", j)
 	}
 }

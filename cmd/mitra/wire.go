@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	crand "crypto/rand"
+	"crypto/rsa"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -10,12 +13,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mitra-kiosk/mitra/appliance/buildinfo"
 	"github.com/mitra-kiosk/mitra/appliance/config"
 	"github.com/mitra-kiosk/mitra/appliance/docprint"
 	"github.com/mitra-kiosk/mitra/appliance/engine"
+	"github.com/mitra-kiosk/mitra/drivers/biometric"
+	"github.com/mitra-kiosk/mitra/drivers/biometric/rdservice"
+	"github.com/mitra-kiosk/mitra/drivers/biometric/rdservice/rdsim"
 	"github.com/mitra-kiosk/mitra/drivers/cash"
 	"github.com/mitra-kiosk/mitra/drivers/cash/essp"
 	"github.com/mitra-kiosk/mitra/drivers/cash/essp/esspsim"
@@ -30,6 +37,9 @@ import (
 	"github.com/mitra-kiosk/mitra/services/documents"
 	"github.com/mitra-kiosk/mitra/services/documents/docsandbox"
 	"github.com/mitra-kiosk/mitra/services/documents/docshttp"
+	"github.com/mitra-kiosk/mitra/services/pension"
+	"github.com/mitra-kiosk/mitra/services/pension/pensionhttp"
+	"github.com/mitra-kiosk/mitra/services/pension/pensionsandbox"
 	"github.com/mitra-kiosk/mitra/services/sandbox"
 	"github.com/mitra-kiosk/mitra/services/status"
 	"github.com/mitra-kiosk/mitra/services/status/statushttp"
@@ -43,6 +53,7 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	logger.Printf("%s, kiosk %s, state %s", buildinfo.String(), cfg.KioskID, f.state)
 	if f.sim {
 		cfg.Devices.NoteAcceptor, cfg.Devices.ReceiptPrinter, cfg.Devices.DocumentPrinter = "sim", "sim", "sim"
+		cfg.Devices.FingerprintScanner = "sim"
 	}
 	if err := os.MkdirAll(f.state, 0o755); err != nil {
 		return fmt.Errorf("state directory: %w", err)
@@ -71,12 +82,17 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	if err != nil {
 		return err
 	}
+	scanner, pensions, err := pensionBackend(ctx, cfg, f.state, logger)
+	if err != nil {
+		return err
+	}
 	charge, _ := cfg.Charges.BillPaymentCharge()
 	docCharge, _ := cfg.Charges.DocumentPrintCharge()
 	eng, err := engine.New(engine.Config{
 		KioskID: cfg.KioskID, KioskName: cfg.KioskName, StateDir: f.state,
 		Acceptor: acc, Feeder: feeder, Printer: prn, PaperSensor: paper, Bills: bills, BillCharge: charge,
 		Documents: docs, PagePrinter: a4, RenderDocument: renderDocument, DocumentCharge: docCharge, Status: statusSvc,
+		Scanner: scanner, Pension: pensions,
 		RequestTimeout: cfg.Gateway.Timeout.Duration,
 		Log:            log.New(os.Stderr, "engine: ", log.LstdFlags),
 	})
@@ -191,6 +207,62 @@ func documentsBackend(ctx context.Context, cfg config.Config, state string, logg
 	}
 	logger.Printf("documents sandbox on %s", url)
 	return docshttp.New(url, hc), nil
+}
+
+// pensionBackend returns the fingerprint scanner and the life-certificate
+// back-end. With the simulated scanner and no pension URL, the built-in
+// sandbox plays the department: it makes a key pair at start-up and the
+// simulator seals captures for its public half, as UIDAI's certificate
+// would be used on a real device. A real scanner with the sandbox cannot
+// work (its captures are sealed for UIDAI) and is refused.
+func pensionBackend(ctx context.Context, cfg config.Config, state string, logger *log.Logger) (biometric.Scanner, pension.Service, error) {
+	hc := &http.Client{Timeout: cfg.Gateway.Timeout.Duration}
+	setting := cfg.Devices.FingerprintScanner
+	if setting == "none" {
+		return nil, nil, nil
+	}
+	var svc pension.Service
+	var verifier *rsa.PrivateKey
+	if cfg.Gateway.PensionURL != "" {
+		svc = pensionhttp.New(cfg.Gateway.PensionURL, hc)
+	} else {
+		if setting != "sim" {
+			return nil, nil, fmt.Errorf("fingerprint scanner %q needs gateway.pension_url: the built-in pension sandbox cannot open a real device's captures", setting)
+		}
+		key, err := rsa.GenerateKey(crand.Reader, 2048)
+		if err != nil {
+			return nil, nil, err
+		}
+		verifier = key
+		sb, err := pensionsandbox.NewFromDir(cfg.Gateway.PensionData, filepath.Join(state, "pension"), key, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("pension sandbox: %w (run from the repository, or set gateway.pension_data)", err)
+		}
+		url, err := serveLoopback(ctx, sb.Handler(), func() { sb.Close() })
+		if err != nil {
+			return nil, nil, fmt.Errorf("pension sandbox: %w", err)
+		}
+		logger.Printf("pension sandbox on %s", url)
+		svc = pensionhttp.New(url, hc)
+	}
+	rc := &http.Client{Timeout: 30 * time.Second} // a capture waits for the finger
+	switch {
+	case setting == "sim":
+		if verifier == nil {
+			return nil, nil, errors.New("the simulated scanner works with the built-in pension sandbox only (leave gateway.pension_url empty)")
+		}
+		sim := rdsim.New(&verifier.PublicKey, "SANDBOX")
+		url, err := serveLoopback(ctx, sim, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("simulated scanner: %w", err)
+		}
+		logger.Printf("simulated fingerprint scanner (RD service) on %s", url)
+		return rdservice.New(rc, url), svc, nil
+	case setting == "rd":
+		return rdservice.New(rc), svc, nil
+	default:
+		return rdservice.New(rc, strings.TrimPrefix(setting, "rd:")), svc, nil
+	}
 }
 
 // renderDocument lays a paid document out on A4 pages with the kiosk's
