@@ -26,7 +26,7 @@ help:
 	@echo "make run        the kiosk in a window (simulated devices, built-in sandbox gateway)"
 	@echo "make test       every test (installs what it needs)"
 	@echo "make bench      benchmarks (render, tap latency, journal, drivers)"
-	@echo "make crashtest  kill two visits (credit slip issued, then spent) at every journal step and at random moments; check the money invariants"
+	@echo "make crashtest  kill three visits (credit slip issued, spent; a certificate) at every journal step and at random moments; check the money invariants"
 	@echo "make gateway    the sandbox gateway alone on 127.0.0.1:8700"
 	@echo "make image      the appliance image (build/mitra-amd64.img; ARCH=arm64 → build/mitra-rpi.img)"
 	@echo "make qemu       boot the image in QEMU (HEADLESS=1 without a window)"

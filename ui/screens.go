@@ -59,6 +59,9 @@ func (a *app) render() {
 	default:
 		if b, t, st, sts, bk, ok := a.flowScreen(screen); ok {
 			body, title, step, steps, back = b, t, st, sts, bk
+			if screen == "pensiondone" {
+				cancel = nil // finished: Home is on the screen
+			}
 			break
 		}
 		// outcome screens

@@ -382,6 +382,11 @@ func (p *cashPayment) paid(ctx context.Context, pay billpay.Payment, excess mone
 // — until the back-end gives a definite answer (see payUntilDefinite).
 func (e *Engine) postUntilDefinite(ctx context.Context, t txn, attempts int) (billpay.Payment, error) {
 	if t.Kind == kindDocument {
+		if e.cfg.Documents == nil {
+			// A start without the document back-end: the order stays
+			// unresolved (acknowledged) until one is configured.
+			return billpay.Payment{}, fmt.Errorf("engine: %s: document back-end not configured", t.ID)
+		}
 		return e.orderUntilDefinite(ctx, t, attempts)
 	}
 	return e.payUntilDefinite(ctx, t, attempts)

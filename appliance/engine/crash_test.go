@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"io"
 	"log"
 	"math/rand/v2"
@@ -17,18 +18,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mitra-kiosk/mitra/appliance/docprint"
 	"github.com/mitra-kiosk/mitra/appliance/journal"
 	"github.com/mitra-kiosk/mitra/appliance/money"
 	"github.com/mitra-kiosk/mitra/drivers/cash/essp"
 	"github.com/mitra-kiosk/mitra/drivers/cash/essp/esspsim"
 	"github.com/mitra-kiosk/mitra/drivers/printer/escpos"
 	"github.com/mitra-kiosk/mitra/drivers/printer/escpos/escpossim"
+	"github.com/mitra-kiosk/mitra/drivers/printer/ipp"
+	"github.com/mitra-kiosk/mitra/drivers/printer/ipp/ippsim"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/billpay/billpayhttp"
+	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/documents/docsandbox"
+	"github.com/mitra-kiosk/mitra/services/documents/docshttp"
 	"github.com/mitra-kiosk/mitra/services/sandbox"
 )
 
-// The crash test runs two citizen visits (see crashBill) in a child process (this test
+// The crash test runs three citizen visits (see crashBill) in a child process (this test
 // binary re-executed), kills it with SIGKILL at every journal append —
 // right after the record is synced, or with the record torn in half before
 // it could be synced — restarts the engine on the same state directory, and
@@ -44,8 +51,9 @@ import (
 //   - every successful payment has its receipt: printed, or reprinted from
 //     the journal after recovery.
 
-// The child's two visits: a ₹1,235 bill abandoned after ₹700 (a credit
-// slip), then a ₹2,100 bill paid with that slip and ₹1,400 in notes.
+// The child's three visits: a ₹1,235 bill abandoned after ₹700 (a credit
+// slip), then a ₹2,100 bill paid with that slip and ₹1,400 in notes, then
+// a caste certificate paid in notes and printed on A4.
 const (
 	crashFirstBill = "210123456789" // JVVNL ₹1,235
 	crashBill      = "310100200300" // JDVVNL ₹2,100
@@ -76,6 +84,8 @@ func TestCrashChild(t *testing.T) {
 	}
 	e, err := New(Config{KioskID: "RJ-JPR-0001", StateDir: state, Acceptor: acc, Feeder: sim,
 		Printer: escpos.New(phost, nil), Bills: billpayhttp.New(os.Getenv("MITRA_CRASH_GATEWAY"), nil),
+		Documents: docshttp.New(os.Getenv("MITRA_CRASH_DOCS"), nil), PagePrinter: crashA4(t, state),
+		RenderDocument: crashRender, DocumentCharge: money.Rupees(10),
 		PollInterval: 2 * time.Millisecond, PayAttempts: 2, PayBackoff: 5 * time.Millisecond,
 		Log: log.New(io.Discard, "", 0)})
 	if err != nil {
@@ -153,7 +163,56 @@ func TestCrashChild(t *testing.T) {
 		sim.Insert(money.Rupees(v))
 	}
 	s = <-done
+	e.EndSession()
+	// Visit 3: a caste certificate (₹20 fee + ₹10 charge) in notes,
+	// printed on the A4 printer.
+	e.BeginSession()
+	doc, err := e.FindDocument(ctx, documents.Caste, crashCertificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p3, err := e.OrderDocument(ctx, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done3 := make(chan PaymentState, 64)
+	p3.OnChange(func(s PaymentState) {
+		if s.Phase.Final() {
+			done3 <- s
+		}
+	})
+	sim.Insert(money.Rupees(20))
+	sim.Insert(money.Rupees(10))
+	s = <-done3
 	fmt.Printf("CRASHCHILD COMPLETED %s after %d records\n", s.Phase, n)
+}
+
+// crashCertificate is an issued caste certificate of testdata/documents.
+const crashCertificate = "2026040023456"
+
+// crashA4 is the A4 printer of a crash-test process: the IPP driver and
+// its simulator, which lose their state with the process, as a printer
+// loses its queue in a power cut.
+func crashA4(t *testing.T, state string) *ipp.Dev {
+	sim := ippsim.New(ippsim.Opts{SpoolDir: filepath.Join(state, "a4")})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	d, err := ipp.New(srv.Client(), srv.URL+"/ipp/print", &ipp.Opts{UserName: "mitra", PollInterval: 2 * time.Millisecond,
+		BusyRetries: 2, BusyBackoff: 5 * time.Millisecond, StallTimeout: 2 * time.Second, MaxResponse: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// crashRender lays documents out as the kiosk does.
+func crashRender(c documents.Content, st DocumentStamp) ([]image.Image, error) {
+	pages, err := docprint.Imprint{KioskID: st.KioskID, At: st.Time}.Render(c, 100)
+	out := make([]image.Image, len(pages))
+	for i, p := range pages {
+		out[i] = p
+	}
+	return out, err
 }
 
 func mustMarshal(r journal.Record) []byte {
@@ -182,8 +241,15 @@ func runCrash(t *testing.T, at int, mode string, killAfter time.Duration) crashR
 	srv := httptest.NewServer(gw.Handler())
 	defer srv.Close()
 	defer gw.Close()
+	docs, err := docsandbox.NewFromDir("../../testdata/documents", filepath.Join(state, "documents"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer docs.Close()
+	dsrv := httptest.NewServer(docs.Handler())
+	defer dsrv.Close()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "MITRA_CRASH_STATE="+state, "MITRA_CRASH_GATEWAY="+srv.URL,
+	cmd.Env = append(os.Environ(), "MITRA_CRASH_STATE="+state, "MITRA_CRASH_GATEWAY="+srv.URL, "MITRA_CRASH_DOCS="+dsrv.URL,
 		"MITRA_CRASH_AT="+strconv.Itoa(at), "MITRA_CRASH_MODE="+mode)
 	var outBuf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf
@@ -213,6 +279,7 @@ func runCrash(t *testing.T, at int, mode string, killAfter time.Duration) crashR
 	defer phost.Close()
 	e, err := New(Config{KioskID: "RJ-JPR-0001", StateDir: state, Acceptor: acc, Feeder: sim,
 		Printer: escpos.New(phost, nil), Bills: gw, PollInterval: 2 * time.Millisecond,
+		Documents: docs, PagePrinter: crashA4(t, state), RenderDocument: crashRender, DocumentCharge: money.Rupees(10),
 		PayAttempts: 2, PayBackoff: 5 * time.Millisecond, Log: log.New(io.Discard, "", 0)})
 	if err != nil {
 		t.Fatalf("crash point %d/%s: recovery: %v", at, mode, err)
@@ -226,10 +293,37 @@ func runCrash(t *testing.T, at int, mode string, killAfter time.Duration) crashR
 	}
 	e.Close()
 	res.violations = append(res.violations, checkInvariants(state, gw.Payments())...)
+	res.violations = append(res.violations, checkOrders(state, docs.Orders())...)
 	if v, _, err := Check(state); err != nil || len(v) > 0 {
 		res.violations = append(res.violations, fmt.Sprintf("engine.Check: %v %v", v, err))
 	}
 	return res
+}
+
+// checkOrders: no document order charged twice upstream, and every
+// successful order is a paid transaction whose document printed (or was
+// reprinted from the journal after recovery).
+func checkOrders(state string, orders []documents.Order) []string {
+	var v []string
+	txns, _, err := ListTransactions(state)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	known := map[string]TxnSummary{}
+	for _, t := range txns {
+		known[t.ID] = t
+	}
+	seen := map[string]bool{}
+	for _, o := range orders {
+		if seen[o.IdempotencyKey] {
+			v = append(v, "document order charged twice: "+o.IdempotencyKey)
+		}
+		seen[o.IdempotencyKey] = true
+		if t, ok := known[o.IdempotencyKey]; o.Status == documents.Success && (!ok || t.PayStatus != billpay.Success) {
+			v = append(v, fmt.Sprintf("order %s is SUCCESS upstream but the journal says %q", o.IdempotencyKey, t.PayStatus))
+		}
+	}
+	return v
 }
 
 func checkInvariants(state string, upstream []billpay.Payment) []string {
