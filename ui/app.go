@@ -38,6 +38,9 @@ type Options struct {
 	WarnFor time.Duration
 	// DoneAfter returns to Home from an outcome screen (default 15 s).
 	DoneAfter time.Duration
+	// KioskName and OpeningHours are shown on the attract screen.
+	KioskName    string
+	OpeningHours string
 	// OnFirstFrame runs once the first frame was presented.
 	OnFirstFrame func()
 	// OnAutomation receives the automation endpoint's address once listening.
@@ -131,7 +134,13 @@ func run(ctx context.Context, opts Options, hook func(*app)) error {
 	a.win.Canvas().SetOnTypedKey(a.d.typedKey)
 	a.d.presentErr = func(err error) { opts.Log.Printf("present: %v", err) }
 	a.recovered = a.k.Recovered()
-	a.show("home")
+	// Idle, the kiosk invites; after a power cut with money to explain,
+	// the citizen who may be standing there sees Home and the outcome.
+	if len(a.recovered) > 0 {
+		a.show("home")
+	} else {
+		a.show("attract")
+	}
 
 	if opts.AutomationAddr != "" {
 		if err := a.serveAutomation(ctx, opts.AutomationAddr, opts.AutomationToken); err != nil {
@@ -326,7 +335,15 @@ func (a *app) idleLoop(ctx context.Context) {
 		case <-tick.C:
 		}
 		a.do(func() {
-			if a.cur == "home" {
+			switch a.cur {
+			case "attract":
+				return
+			case "home":
+				// Nobody's data is on Home; idle there, invite again.
+				if time.Since(a.lastUse) >= a.opts.IdleTimeout && len(a.notice) == 0 && len(a.recovered) == 0 {
+					a.goHome()
+					a.show("attract")
+				}
 				return
 			}
 			if a.pay != nil && !a.paySt.Phase.Final() && a.paySt.Phase != engine.PhaseInserting && a.paySt.Phase != engine.PhaseOverpay {
@@ -349,6 +366,7 @@ func (a *app) idleLoop(ctx context.Context) {
 					return
 				}
 				a.goHome()
+				a.show("attract")
 			}
 		})
 	}

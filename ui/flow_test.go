@@ -18,11 +18,18 @@ import (
 // through the same input queue as the touchscreen), and checks every screen.
 func TestPayElectricityBillByCash(t *testing.T) {
 	k := fakekiosk.New()
-	h := start(t, k, harnessOpts{lang: "hi"})
+	h := start(t, k, harnessOpts{lang: "hi", attract: true})
 
+	// The idle kiosk invites: services and opening hours, no session.
 	s := h.state()
-	if s.Screen != "home" || s.Lang != "hi" || s.SessionID != "" {
-		t.Fatalf("start: screen %q lang %q session %q, want home, hi, no session", s.Screen, s.Lang, s.SessionID)
+	if s.Screen != "attract" || s.Lang != "hi" || s.SessionID != "" {
+		t.Fatalf("start: screen %q lang %q session %q, want attract, hi, no session", s.Screen, s.Lang, s.SessionID)
+	}
+	h.wantLabel(s, "खुलने का समय")
+	h.wantLabel(s, "पेंशन सत्यापन  /  Pension verification")
+	s = h.press("शुरू करने के लिए छुएं")
+	if s.Screen != "home" || s.SessionID == "" {
+		t.Fatalf("after the touch: screen %q session %q, want home in a session", s.Screen, s.SessionID)
 	}
 	h.wantLabel(s, "बिल भुगतान")
 	h.wantLabel(s, "हिन्दी")
@@ -365,7 +372,7 @@ func TestTimeouts(t *testing.T) {
 		}
 		h.app.d.settle(time.Second)
 	}
-	s := h.waitScreen("home")
+	s := h.waitScreen("attract")
 	if s.SessionID != "" {
 		t.Errorf("after the idle timeout: session %q, want none", s.SessionID)
 	}

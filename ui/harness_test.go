@@ -46,6 +46,9 @@ type harnessOpts struct {
 	// idle, warn and doneAfter default to an hour: tests that are not
 	// about timeouts must not meet one.
 	idle, warn, doneAfter time.Duration
+	// attract keeps the attract screen the kiosk starts on; otherwise
+	// start touches it, as every citizen does first.
+	attract bool
 }
 
 // start runs the UI until the test ends. Fyne keeps one current app per
@@ -89,6 +92,9 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 		t.Fatal("the UI did not render its first frame within 20 s")
 	}
 	t.Cleanup(h.close)
+	if !o.attract && h.t != nil && h.state().Screen == "attract" {
+		h.press("Touch to start")
+	}
 	return h
 }
 

@@ -34,6 +34,9 @@ func (a *app) render() {
 	title, step, steps := "", 0, 0
 	back, cancel := a.goHome, a.goHome
 	switch screen {
+	case "attract":
+		body, back, cancel = a.attractScreen(), nil, nil
+		title = a.t("attract.title")
 	case "home":
 		body, back, cancel = a.homeScreen(), nil, nil
 		title = a.t("home.prompt")

@@ -106,6 +106,9 @@ func startKiosk(t *testing.T, state string) *kiosk {
 		for range lines {
 		}
 	}()
+	if k.state_().Screen == "attract" {
+		k.press("Touch to start")
+	}
 	return k
 }
 

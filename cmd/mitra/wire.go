@@ -109,7 +109,8 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	return ui.Run(ctx, ui.Options{
 		Kiosk: eng, Screen: screen, Input: bridge(input), Lang: cfg.Language,
 		AutomationAddr: f.automation, AutomationToken: cfg.Automation.Token,
-		IdleTimeout:  cfg.IdleTimeout.Duration,
+		IdleTimeout: cfg.IdleTimeout.Duration,
+		KioskName:   cfg.KioskName, OpeningHours: cfg.OpeningHours,
 		OnFirstFrame: func() { firstFrame(logger, f.display == "fbdev") },
 		OnAutomation: func(addr string) { logger.Printf("automation on http://%s", addr) },
 		Log:          log.New(os.Stderr, "ui: ", log.LstdFlags),
