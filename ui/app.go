@@ -38,6 +38,9 @@ type Options struct {
 	WarnFor time.Duration
 	// DoneAfter returns to Home from an outcome screen (default 15 s).
 	DoneAfter time.Duration
+	// TechnicianPINHash (config.HashPIN) opens the technician menu after
+	// the hidden gesture; empty: no menu.
+	TechnicianPINHash string
 	// KioskName and OpeningHours are shown on the attract screen.
 	KioskName    string
 	OpeningHours string
@@ -65,6 +68,8 @@ type app struct {
 	busy     bool
 	bill     billpay.Bill
 	flow     flowState // documents, status, credit slips (flows.go)
+	tech     techState // the technician menu (technician.go)
+	secret   secretGesture
 	pay      engine.CashPayment
 	paySt    engine.PaymentState
 	notice   []string // modal notice lines; empty = none
@@ -177,6 +182,7 @@ func (a *app) forwardInput(ctx context.Context) {
 			switch ev.Kind {
 			case TouchDown:
 				downX, downY = ev.X, ev.Y
+				a.touchedAt(ev.X, ev.Y)
 				a.d.queue <- touchDown(ev.X, ev.Y)
 			case TouchMove:
 				if abs(ev.X-downX) < 4 && abs(ev.Y-downY) < 4 {

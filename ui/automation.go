@@ -84,6 +84,7 @@ func (a *app) automationHandler(token string) http.Handler {
 			http.Error(w, fmt.Sprintf("tap needs x and y inside the %dx%d screen, e.g. /tap?x=640&y=400", sz.X, sz.Y), http.StatusBadRequest)
 			return
 		}
+		a.touchedAt(float32(x), float32(y))
 		a.tapAndWait(float32(x), float32(y))
 		writeJSON(w, http.StatusOK, a.state())
 	})

@@ -49,6 +49,8 @@ type harnessOpts struct {
 	// attract keeps the attract screen the kiosk starts on; otherwise
 	// start touches it, as every citizen does first.
 	attract bool
+	// pinHash configures the technician menu.
+	pinHash string
 }
 
 // start runs the UI until the test ends. Fyne keeps one current app per
@@ -74,7 +76,7 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 		h.done <- run(ctx, Options{
 			Kiosk: k, Screen: h.screen, Input: h.input, Lang: o.lang,
 			AutomationAddr: "127.0.0.1:0", AutomationToken: o.token,
-			IdleTimeout: o.idle, WarnFor: o.warn, DoneAfter: o.doneAfter,
+			IdleTimeout: o.idle, WarnFor: o.warn, DoneAfter: o.doneAfter, TechnicianPINHash: o.pinHash,
 			OnAutomation: func(a string) { addr <- a },
 			Log:          log.New(io.Discard, "", 0),
 		}, func(a *app) { h.app = a })

@@ -59,6 +59,13 @@ func (a *app) render() {
 			p := a.pay
 			cancel = func() { a.touched(); a.expectPay(); offLoop(p.Cancel) }
 		}
+	case "techpin", "technician":
+		body, title, _ = a.technicianScreen(screen)
+		from := a.tech.from
+		back, cancel = func() { a.tech = techState{}; a.show(from) }, nil
+		if screen == "technician" {
+			back = nil
+		}
 	default:
 		if b, t, st, sts, bk, ok := a.flowScreen(screen); ok {
 			body, title, step, steps, back = b, t, st, sts, bk

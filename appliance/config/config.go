@@ -32,6 +32,9 @@ type Config struct {
 	OpeningHours string `toml:"opening_hours"`
 	// Language is the language a new session starts in: "hi" or "en".
 	Language string `toml:"language"`
+	// TechnicianPINHash opens the technician menu (a hidden gesture, then
+	// the PIN); empty: no menu. Make one with `mitractl pin-hash`.
+	TechnicianPINHash string `toml:"technician_pin_hash"`
 	// IdleTimeout ends an idle session (after a warning).
 	IdleTimeout Duration `toml:"idle_timeout"`
 

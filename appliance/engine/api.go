@@ -201,6 +201,9 @@ type Kiosk interface {
 	FindPensioner(ctx context.Context, ppo string) (pension.Pensioner, error)
 	ScannerReady(ctx context.Context) error
 	VerifyPension(ctx context.Context, p pension.Pensioner) (LifeVerification, error)
+	// TechnicianReport checks the devices and back-ends and summarises the
+	// journal, for the technician menu.
+	TechnicianReport(ctx context.Context) TechnicianReport
 	// Recovered lists the outcomes of transactions resolved at start-up.
 	Recovered() []Outcome
 	// Snapshot describes the current session and transaction.

@@ -66,3 +66,27 @@ func TestStatusUnavailableWithoutBackend(t *testing.T) {
 		t.Errorf("LookupStatus without a back-end: %v", err)
 	}
 }
+
+func TestTechnicianReport(t *testing.T) {
+	r := newRig(t, t.TempDir(), nil, esspsim.Opts{})
+	rep := r.e.TechnicianReport(context.Background())
+	if rep.KioskID != "RJ-JPR-0001" || len(rep.Devices) < 3 || rep.Open != 0 || len(rep.Violations) != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, d := range rep.Devices {
+		if !d.OK {
+			t.Errorf("%s not OK on a healthy rig: %s", d.Name, d.Detail)
+		}
+	}
+	r.pr.SetPaperOut(true)
+	rep = r.e.TechnicianReport(context.Background())
+	found := false
+	for _, d := range rep.Devices {
+		if d.Name == "receipt printer" {
+			found = !d.OK && strings.Contains(d.Detail, "paper")
+		}
+	}
+	if !found {
+		t.Errorf("paper out not reported: %+v", rep.Devices)
+	}
+}

@@ -67,3 +67,12 @@ func (k *Kiosk) ScannerReady(context.Context) error { return engine.ErrServiceUn
 func (k *Kiosk) VerifyPension(context.Context, pension.Pensioner) (engine.LifeVerification, error) {
 	return engine.LifeVerification{}, engine.ErrServiceUnavailable
 }
+
+// TechnicianReport implements engine.Kiosk with a fixed picture of a kiosk
+// whose printer is out of paper and which owes one reprint.
+func (k *Kiosk) TechnicianReport(context.Context) engine.TechnicianReport {
+	return engine.TechnicianReport{KioskID: "RJ-TEST-0001", Version: "test",
+		Devices: []engine.DeviceReport{{Name: "note acceptor", OK: true, Detail: "7 note channels"},
+			{Name: "receipt printer", Detail: "out of paper"}},
+		Pending: []engine.PendingPrint{{TxnID: "T-0001", Receipt: true}}}
+}

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/mitra-kiosk/mitra/appliance/config"
+	"github.com/mitra-kiosk/mitra/ui/internal/fakekiosk"
+)
+
+func (h *harness) tapAt(x, y string) State {
+	h.t.Helper()
+	return h.must("POST", "/tap", "x", x, "y", y)
+}
+
+// TestTechnicianMenu: five quick taps on the kiosk name and the PIN open
+// the menu; anything less, or a wrong PIN, does not; three wrong PINs lock
+// it.
+func TestTechnicianMenu(t *testing.T) {
+	hash, err := config.HashPIN("482913")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, fakekiosk.New(), harnessOpts{lang: "en", pinHash: hash})
+	for range 4 {
+		h.tapAt("60", "30")
+	}
+	if s := h.state(); s.Screen != "home" {
+		t.Fatalf("four taps opened %q", s.Screen)
+	}
+	s := h.tapAt("60", "30")
+	if s.Screen != "techpin" {
+		t.Fatalf("five taps: screen %q, want techpin", s.Screen)
+	}
+	h.must("POST", "/type", "text", "111111")
+	if s = h.press("Open"); s.Screen != "techpin" || s.Message != "Wrong PIN" {
+		t.Errorf("wrong PIN: screen %q message %q", s.Screen, s.Message)
+	}
+	h.must("POST", "/type", "text", "482913")
+	s = h.press("Open")
+	if s.Screen != "technician" || !hasLabel(s, "FAULT receipt printer: out of paper") || !hasLabel(s, "Reprint T-0001") {
+		t.Fatalf("menu: screen %q labels %q", s.Screen, s.Labels)
+	}
+	if s = h.press("Exit to Home"); s.Screen != "home" {
+		t.Errorf("exit: %q", s.Screen)
+	}
+	// Three wrong PINs lock the menu, even for the right one.
+	for range 5 {
+		h.tapAt("60", "30")
+	}
+	for range 3 {
+		h.must("POST", "/type", "text", "000000")
+		h.press("Open")
+	}
+	h.must("POST", "/type", "text", "482913")
+	if s = h.press("Open"); s.Screen != "techpin" {
+		t.Errorf("locked menu opened: %q", s.Screen)
+	}
+}
+
+// Without a configured PIN the gesture does nothing.
+func TestNoTechnicianMenuWithoutPIN(t *testing.T) {
+	h := start(t, fakekiosk.New(), harnessOpts{lang: "en"})
+	for range 6 {
+		h.tapAt("60", "30")
+	}
+	if s := h.state(); s.Screen != "home" {
+		t.Errorf("screen %q", s.Screen)
+	}
+}
