@@ -6,6 +6,7 @@
 //	mitractl settle --state DIR --date YYYY-MM-DD [--count RUPEES --operator NAME]
 //	mitractl reconcile --state DIR --date YYYY-MM-DD [--config FILE | --kiosk ID --gateway URL]
 //	mitractl credits --state DIR   (credit slips still owed)
+//	mitractl pin-hash < PIN        (the config line for the technician PIN)
 //	mitractl receipt render FILE.bin -o FILE.png
 package main
 
@@ -31,6 +32,7 @@ const usage = `usage:
   mitractl settle --state DIR --date YYYY-MM-DD [--count RUPEES --operator NAME]
   mitractl reconcile --state DIR --date YYYY-MM-DD [--config FILE | --kiosk ID --gateway URL]
   mitractl credits --state DIR
+  mitractl pin-hash   (reads the technician PIN on standard input)
   mitractl receipt render FILE.bin -o FILE.png
 `
 
@@ -57,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return reconcile(args[1:], stdout, stderr)
 	case args[0] == "credits":
 		return credits(args[1:], stdout, stderr)
+	case args[0] == "pin-hash":
+		return pinHash(os.Stdin, stdout, stderr)
 	case len(args) >= 2 && args[0] == "receipt" && args[1] == "render":
 		return receiptRender(args[2:], stdout, stderr)
 	}

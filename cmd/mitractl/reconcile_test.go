@@ -58,3 +58,13 @@ func TestReconcileCommand(t *testing.T) {
 		t.Errorf("credits = %d: %s", code, out.String())
 	}
 }
+
+func TestPinHash(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := pinHash(strings.NewReader("482913\n"), &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "technician_pin_hash = \"pbkdf2-sha256$") {
+		t.Errorf("pin-hash = %d: %q %q", code, out.String(), errb.String())
+	}
+	if code := pinHash(strings.NewReader("12\n"), &out, &errb); code != 2 {
+		t.Errorf("short PIN = %d, want 2", code)
+	}
+}
