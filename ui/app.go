@@ -41,6 +41,8 @@ type Options struct {
 	// TechnicianPINHash (config.HashPIN) opens the technician menu after
 	// the hidden gesture; empty: no menu.
 	TechnicianPINHash string
+	// GestureWindow is the time the five taps must fit in (default 3 s).
+	GestureWindow time.Duration
 	// KioskName and OpeningHours are shown on the attract screen.
 	KioskName    string
 	OpeningHours string
@@ -108,6 +110,9 @@ func run(ctx context.Context, opts Options, hook func(*app)) error {
 	}
 	if opts.WarnFor == 0 {
 		opts.WarnFor = 20 * time.Second
+	}
+	if opts.GestureWindow == 0 {
+		opts.GestureWindow = secretWindow
 	}
 	if opts.DoneAfter == 0 {
 		opts.DoneAfter = 15 * time.Second
@@ -309,8 +314,11 @@ func (a *app) message() string {
 	return a.t(a.msg[0].(string), a.msg[1:]...)
 }
 
-// goHome ends the session: nothing of this citizen stays in the UI.
+// goHome ends the session: nothing of this citizen stays in the UI. Home
+// then waits a full idle timeout for the next citizen before the attract
+// screen returns.
 func (a *app) goHome() {
+	a.lastUse = time.Now()
 	a.k.EndSession()
 	a.category, a.billers, a.biller, a.ref, a.busy = "", nil, billpay.Biller{}, "", false
 	a.bill, a.pay, a.paySt, a.idleWarn = billpay.Bill{}, nil, engine.PaymentState{}, 0

@@ -77,8 +77,9 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 			Kiosk: k, Screen: h.screen, Input: h.input, Lang: o.lang,
 			AutomationAddr: "127.0.0.1:0", AutomationToken: o.token,
 			IdleTimeout: o.idle, WarnFor: o.warn, DoneAfter: o.doneAfter, TechnicianPINHash: o.pinHash,
-			OnAutomation: func(a string) { addr <- a },
-			Log:          log.New(io.Discard, "", 0),
+			GestureWindow: time.Minute, // the taps of a loaded test machine are slow
+			OnAutomation:  func(a string) { addr <- a },
+			Log:           log.New(io.Discard, "", 0),
 		}, func(a *app) { h.app = a })
 	}()
 	select {

@@ -40,7 +40,7 @@ type secretGesture struct {
 
 // tap records a touch at (x, y) and reports whether it completes the
 // gesture.
-func (g *secretGesture) tap(x, y float32, now time.Time) bool {
+func (g *secretGesture) tap(x, y float32, now time.Time, window time.Duration) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if x > brandW || y > brand {
@@ -48,7 +48,7 @@ func (g *secretGesture) tap(x, y float32, now time.Time) bool {
 		return false
 	}
 	g.taps = append(g.taps, now)
-	for len(g.taps) > 0 && now.Sub(g.taps[0]) > secretWindow {
+	for len(g.taps) > 0 && now.Sub(g.taps[0]) > window {
 		g.taps = g.taps[1:]
 	}
 	if len(g.taps) >= secretTaps {
@@ -69,7 +69,7 @@ type techState struct {
 
 // touchedAt is called for every touch-down before Fyne sees it.
 func (a *app) touchedAt(x, y float32) {
-	if a.opts.TechnicianPINHash == "" || !a.secret.tap(x, y, time.Now()) {
+	if a.opts.TechnicianPINHash == "" || !a.secret.tap(x, y, time.Now(), a.opts.GestureWindow) {
 		return
 	}
 	a.do(func() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"testing"
+	"time"
 
 	"github.com/mitra-kiosk/mitra/appliance/config"
 	"github.com/mitra-kiosk/mitra/ui/internal/fakekiosk"
@@ -65,5 +66,33 @@ func TestNoTechnicianMenuWithoutPIN(t *testing.T) {
 	}
 	if s := h.state(); s.Screen != "home" {
 		t.Errorf("screen %q", s.Screen)
+	}
+}
+
+func TestSecretGestureTiming(t *testing.T) {
+	var g secretGesture
+	t0 := time.Unix(1000, 0)
+	// Five taps a second apart do not fit in three seconds.
+	for i := range 5 {
+		if g.tap(50, 20, t0.Add(time.Duration(i)*time.Second), 3*time.Second) {
+			t.Fatalf("slow taps opened the menu at tap %d", i+1)
+		}
+	}
+	// A tap elsewhere starts over.
+	var h secretGesture
+	for i := range 4 {
+		h.tap(50, 20, t0.Add(time.Duration(i)*100*time.Millisecond), 3*time.Second)
+	}
+	if h.tap(700, 400, t0.Add(500*time.Millisecond), 3*time.Second) || h.tap(50, 20, t0.Add(600*time.Millisecond), 3*time.Second) {
+		t.Error("a tap outside the corner did not reset the count")
+	}
+	// Five quick taps do.
+	var k secretGesture
+	opened := false
+	for i := range 5 {
+		opened = k.tap(50, 20, t0.Add(time.Duration(i)*200*time.Millisecond), 3*time.Second)
+	}
+	if !opened {
+		t.Error("five quick taps did not open the menu")
 	}
 }
