@@ -20,13 +20,14 @@ APT_QEMU := qemu-system-x86 ovmf
 ARCH ?= amd64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
+.PHONY: golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
 
 help:
 	@echo "make run        the kiosk in a window (simulated devices, built-in sandbox gateway)"
 	@echo "make test       every test (installs what it needs)"
 	@echo "make bench      benchmarks (render, tap latency, journal, drivers)"
 	@echo "make crashtest  kill three visits (credit slip issued, spent; a certificate) at every journal step and at random moments; check the money invariants"
+	@echo "make golden     re-render the golden screenshots (testdata/golden) and docs/screens.png"
 	@echo "make gateway    the sandbox gateway alone on 127.0.0.1:8700"
 	@echo "make image      the appliance image (build/mitra-amd64.img; ARCH=arm64 → build/mitra-rpi.img)"
 	@echo "make qemu       boot the image in QEMU (HEADLESS=1 without a window)"
@@ -108,6 +109,12 @@ test: modules apt-test
 CRASH_RANDOM ?= 200
 crashtest: modules
 	@set -o pipefail; MITRA_CRASH_RANDOM=$(CRASH_RANDOM) MITRA_CRASH_SEED=$(CRASH_SEED) $(GO) test -tags $(TAGS) -count=1 -run 'TestCrashAt(EveryJournalStep|RandomMoments)' -v ./appliance/engine/ | grep -E 'crashtest:|^(--- |ok|FAIL)'
+
+# Golden screenshots: every screen in Hindi and English at 1280×800 and
+# 800×480, compared with a tolerance by `make test`; this rewrites them.
+golden: modules
+	@MITRA_GOLDEN_UPDATE=1 $(GO) test -tags $(TAGS) -count=1 -run TestGoldenScreens ./ui/
+	@echo ">> testdata/golden and docs/screens.png rewritten; look at them before committing"
 
 bench: modules apt-test
 	@$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 20x ./...

@@ -425,5 +425,9 @@ func (a *app) refLabel() string {
 	return a.biller.RefLabel
 }
 
+// compact reports a small screen (the Pi's 7" 800×480): screens with much
+// to show use smaller figures there.
+func (a *app) compact() bool { return a.d.screen.Size().Y < 600 }
+
 // fmtMoney formats an amount; both languages use Indian grouping.
 func fmtMoney(p money.Paise) string { return money.Format(p) }

@@ -29,6 +29,19 @@ func (a *app) attractScreen() fyne.CanvasObject {
 		a.beginIfNeeded()
 		a.show("home")
 	}, i18n.T(i18n.Hindi, "attract.start"), i18n.T(i18n.English, "attract.start")).withSizes(44, 32).withNames(i18n.Both("attract.start")...)
+	if a.compact() {
+		// 800×480: the hours beside the heading, the services in two
+		// columns, a lower invitation.
+		head := container.NewGridWithColumns(2, text(a.t("attract.services"), 22, true, kt.Primary),
+			text(a.t("attract.hours")+": "+a.opts.OpeningHours, 22, true, kt.Ink))
+		var cols [2][]fyne.CanvasObject
+		for i, key := range attractServices {
+			cols[i%2] = append(cols[i%2], text(i18n.T(i18n.Hindi, key)+" / "+i18n.T(i18n.English, key), 15, false, kt.Ink))
+		}
+		start.withSizes(30, 22)
+		return container.NewBorder(head, container.New(&fixedHeight{h: 72}, start), nil, nil,
+			container.NewGridWithColumns(2, container.NewVBox(cols[0]...), container.NewVBox(cols[1]...)))
+	}
 	return container.NewBorder(nil, container.New(&fixedHeight{h: 200}, start), nil, nil,
 		container.NewGridWithColumns(2, container.NewVBox(services...), container.NewVBox(info...)))
 }

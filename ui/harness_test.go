@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,15 +29,16 @@ var defaultTestScreen = image.Pt(1280, 800)
 
 // harness is one running UI.
 type harness struct {
-	t      *testing.T
-	k      *fakekiosk.Kiosk
-	screen *headless.Screen
-	input  chan InputEvent
-	base   string
-	token  string
-	app    *app
-	stop   context.CancelFunc
-	done   chan error
+	t         *testing.T
+	k         *fakekiosk.Kiosk
+	screen    *headless.Screen
+	input     chan InputEvent
+	base      string
+	token     string
+	app       *app
+	stop      context.CancelFunc
+	done      chan error
+	closeOnce sync.Once
 }
 
 type harnessOpts struct {
@@ -102,6 +104,10 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 }
 
 func (h *harness) close() {
+	h.closeOnce.Do(h.closeNow)
+}
+
+func (h *harness) closeNow() {
 	h.stop()
 	select {
 	case err := <-h.done:

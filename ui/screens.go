@@ -347,9 +347,13 @@ func (a *app) fetchBill() {
 }
 
 func (a *app) row(label, value string, bold bool) fyne.CanvasObject {
-	v := text(value, 30, bold, kt.Ink)
+	ls, vs := float32(26), float32(30)
+	if a.compact() {
+		ls, vs = 16, 17 // seven rows must fit 240 px on 800×480
+	}
+	v := text(value, vs, bold, kt.Ink)
 	v.Alignment = fyne.TextAlignTrailing
-	return container.NewGridWithColumns(2, text(label, 26, false, kt.Ink), v)
+	return container.NewGridWithColumns(2, text(label, ls, false, kt.Ink), v)
 }
 
 func (a *app) billScreen() fyne.CanvasObject {
@@ -416,8 +420,14 @@ func (a *app) payChanged(p engine.CashPayment, s engine.PaymentState) {
 
 func (a *app) cashScreen() fyne.CanvasObject {
 	s := a.paySt
+	// On the Pi's 800×480 screen the amounts, the status and the note
+	// row must share 240 px: smaller figures, still ≥ 20 px text.
+	labelSize, valueSize, statusSize := float32(26), float32(54), float32(28)
+	if a.compact() {
+		labelSize, valueSize, statusSize = 20, 38, 22
+	}
 	big := func(label string, v money.Paise, c color.Color) fyne.CanvasObject {
-		return container.NewVBox(centred(label, 26, false, kt.Ink), centred(fmtMoney(v), 54, true, c))
+		return container.NewVBox(centred(label, labelSize, false, kt.Ink), centred(fmtMoney(v), valueSize, true, c))
 	}
 	cols := []fyne.CanvasObject{big(a.t("cash.due"), s.Due, kt.Ink)}
 	if s.Applied > 0 {
@@ -435,7 +445,7 @@ func (a *app) cashScreen() fyne.CanvasObject {
 	case s.Phase == engine.PhasePrinting:
 		status = a.t("cash.printing")
 	}
-	parts := []fyne.CanvasObject{amounts, centred(status, 28, true, statusColor)}
+	parts := []fyne.CanvasObject{amounts, centred(status, statusSize, true, statusColor)}
 	if vals := a.k.SimNoteValues(); len(vals) > 0 && s.Phase == engine.PhaseInserting && !paidIn(s) {
 		var notes []fyne.CanvasObject
 		for _, v := range vals {
@@ -450,7 +460,10 @@ func (a *app) cashScreen() fyne.CanvasObject {
 				})
 			}, fmtMoney(v)).withSizes(26).withNames(fmtMoney(v), fmt.Sprint(v.WholeRupees()), fmt.Sprintf("₹%d", v.WholeRupees())))
 		}
-		parts = append(parts, text(a.t("cash.sim"), 22, true, kt.Sim), container.NewGridWithColumns(len(notes), notes...))
+		if !a.compact() {
+			parts = append(parts, text(a.t("cash.sim"), 22, true, kt.Sim))
+		}
+		parts = append(parts, container.NewGridWithColumns(len(notes), notes...))
 	}
 	return container.NewVBox(parts...)
 }
