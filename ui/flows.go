@@ -45,6 +45,7 @@ type flowState struct {
 	credits   []engine.CreditSlip
 	creditFor string
 	pension   pensionState
+	search    keyboardState
 }
 
 // menuItem is one choice in a group's menu: a document kind or a status
@@ -104,6 +105,8 @@ func (a *app) flowScreen(screen string) (body fyne.CanvasObject, title string, s
 		return a.documentScreen(), a.t("doc.title"), 3, 4, func() { a.show("docref") }, true
 	case "statusshow":
 		return a.statusScreen(), a.t("status.title"), 4, 4, func() { a.show("statusref") }, true
+	case "search":
+		return a.searchScreen(), a.t("search.title"), 0, 0, a.goHome, true
 	case "creditcode":
 		from := a.flow.creditFor
 		return a.creditScreen(), a.t("credit.prompt"), 0, 0, func() { a.show(from) }, true

@@ -90,6 +90,23 @@ func goldenWalk(t *testing.T, size image.Point, lang string) []shot {
 	h.press("Check status")
 	take("menu-status")
 	h.press("Back")
+	h.press("Help")
+	if lang == "hi" {
+		for _, k := range []string{"प", "े", "ं", "श", "न"} {
+			if k == "श" {
+				h.press("Shift")
+			}
+			h.press(k)
+		}
+	} else {
+		h.must("POST", "/type", "text", "PENSION")
+	}
+	take("search")
+	if size.Y < 600 {
+		h.press("Home") // the small screen's keyboard carries Home
+	} else {
+		h.press("Back")
+	}
 	for range 5 {
 		h.tapAt("40", "20")
 	}

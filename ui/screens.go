@@ -72,6 +72,9 @@ func (a *app) render() {
 			if screen == "pensiondone" {
 				cancel = nil // finished: Home is on the screen
 			}
+			if screen == "search" && a.compact() {
+				back, cancel = nil, nil // Home is on the keyboard
+			}
 			break
 		}
 		// outcome screens
@@ -93,7 +96,7 @@ func (a *app) render() {
 	if overlay != nil {
 		// The modal covers everything but the top bar, so the language
 		// switch stays in reach while a question is on screen.
-		content = container.NewStack(content, container.New(&belowTop{top: topBar + 2*pagePad}, overlay))
+		content = container.NewStack(content, container.New(&belowTop{top: a.topBarHeight() + 2*pagePad}, overlay))
 	}
 	a.win.SetContent(content)
 	a.register(content, top, overlay)
@@ -150,7 +153,17 @@ func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back,
 	if steps > 0 {
 		stepText = text(a.t("nav.step", step, steps), 22, false, kt.Ink)
 	}
-	top := container.New(&fixedRow{height: topBar, right: 300}, container.NewVBox(brand, titleText, stepText),
+	heading := container.NewVBox(brand, titleText, stepText)
+	if a.compact() {
+		// 800×480: one line of title and step; the kiosk's name is on
+		// the attract screen and the slips.
+		titleText.TextSize = 24
+		if t, ok := stepText.(*canvas.Text); ok {
+			t.TextSize = 18
+		}
+		heading = container.NewVBox(titleText, stepText)
+	}
+	top := container.New(&fixedRow{height: a.topBarHeight(), right: 300}, heading,
 		container.NewGridWithColumns(2, langHi, langEn))
 	var bottom fyne.CanvasObject = canvas.NewRectangle(color.Transparent)
 	var buttons []fyne.CanvasObject
@@ -171,7 +184,19 @@ func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back,
 		bottom = container.NewGridWithColumns(3, buttons...)
 	}
 	bg := canvas.NewRectangle(kt.Background)
-	return container.NewStack(bg, container.New(&pageLayout{top: topBar, bottom: bottomBar, pad: pagePad}, top, body, bottom)), top
+	bottomH := float32(bottomBar)
+	if back == nil && cancel == nil && a.compact() {
+		bottomH = 0 // 800×480: a screen without Back/Cancel takes the space
+	}
+	return container.NewStack(bg, container.New(&pageLayout{top: a.topBarHeight(), bottom: bottomH, pad: pagePad}, top, body, bottom)), top
+}
+
+// topBarHeight is the top bar's height: lower on the 800×480 screen.
+func (a *app) topBarHeight() float32 {
+	if a.compact() {
+		return 64
+	}
+	return topBar
 }
 
 func langBg(active bool) color.Color {
@@ -207,6 +232,12 @@ func (a *app) homeScreen() fyne.CanvasObject {
 				a.openPension()
 				return
 			}
+			if key == "svc.help" {
+				a.beginIfNeeded()
+				a.flow.search = keyboardState{hindi: a.lang == i18n.Hindi}
+				a.show("search")
+				return
+			}
 			a.beginIfNeeded()
 			a.show("bills")
 		}
@@ -214,7 +245,7 @@ func (a *app) homeScreen() fyne.CanvasObject {
 	}
 	return container.NewGridWithColumns(4,
 		svc("svc.bills", true), svc("svc.certificates", true), svc("svc.land", true), svc("svc.exam", true),
-		svc("svc.aadhaar", true), svc("svc.pension", true), svc("svc.status", true), svc("svc.help", false))
+		svc("svc.aadhaar", true), svc("svc.pension", true), svc("svc.status", true), svc("svc.help", true))
 }
 
 func (a *app) billsScreen() fyne.CanvasObject {

@@ -105,6 +105,20 @@ func (l Line) Glyphs() int {
 	return n
 }
 
+// Missing is the number of glyphs the fonts lack (drawn as .notdef
+// boxes, "tofu"): 0 for text the kiosk can show.
+func (l Line) Missing() int {
+	n := 0
+	for _, r := range l.runs {
+		for _, g := range r.Glyphs {
+			if g.GlyphID == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Draw draws the line with its baseline at y, starting at x.
 //
 // The glyphs are rasterised into a mask the size of the line, then
