@@ -100,6 +100,8 @@ test: modules apt-test
 	@$(GOFLAGS_APP) $(GO) build -tags $(TAGS) -o /dev/null ./cmd/mitra
 	@echo ">> go test (race detector on, fuzz seed corpora included)"
 	@$(GO) test -tags $(TAGS) -race -timeout 20m ./...
+	@echo ">> golden screenshots (pixels, not concurrency: without -race)"
+	@$(GO) test -tags $(TAGS) -count=1 -run TestGoldenScreens ./ui/
 
 # crashtest kills a cash payment with SIGKILL at every journal record (synced,
 # and torn in half) and checks the money invariants after each recovery. It is

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	xdraw "golang.org/x/image/draw"
@@ -41,7 +42,7 @@ type shot struct {
 
 // goldenWalk visits the screens, returning a frame of each.
 func goldenWalk(t *testing.T, size image.Point, lang string) []shot {
-	hash, err := config.HashPIN("482913")
+	hash, err := goldenHash()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,19 @@ func goldenPath(size image.Point, lang, name string) string {
 	return filepath.Join("..", "testdata", "golden", fmt.Sprintf("%dx%d", size.X, size.Y), lang+"-"+name+".png")
 }
 
+// raceDetector is set by race_test.go: the golden walk renders 56 full
+// screens, ~10× slower under the race detector, and checks pixels, not
+// concurrency, so `make test` runs it in a separate pass without -race.
+var raceDetector bool
+
+// goldenHash is the technician PIN hash of the screen walks, at the lowest
+// cost CheckPIN accepts (every PIN entry checks it).
+var goldenHash = sync.OnceValues(func() (string, error) { return config.HashPINCost("482913", 10_000) })
+
 func TestGoldenScreens(t *testing.T) {
+	if raceDetector {
+		t.Skip("pixels, not concurrency: run without -race (make test does)")
+	}
 	update := os.Getenv("MITRA_GOLDEN_UPDATE") == "1"
 	var sheet []shot
 	for _, size := range goldenSizes {

@@ -8,4 +8,7 @@ import "image"
 // tests check behaviour, not pixels, so they run on a smaller screen there (a common 7-inch panel)
 // to keep `make test` inside the CI budget. Tests that tap coordinates ask
 // for 1280×800 explicitly.
-func init() { defaultTestScreen = image.Pt(1024, 600) }
+func init() {
+	defaultTestScreen = image.Pt(1024, 600)
+	raceDetector = true
+}

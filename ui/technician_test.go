@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mitra-kiosk/mitra/appliance/config"
 	"github.com/mitra-kiosk/mitra/ui/internal/fakekiosk"
 )
 
@@ -17,7 +16,7 @@ func (h *harness) tapAt(x, y string) State {
 // the menu; anything less, or a wrong PIN, does not; three wrong PINs lock
 // it.
 func TestTechnicianMenu(t *testing.T) {
-	hash, err := config.HashPIN("482913")
+	hash, err := goldenHash()
 	if err != nil {
 		t.Fatal(err)
 	}
