@@ -46,6 +46,15 @@ type Options struct {
 	// KioskName and OpeningHours are shown on the attract screen.
 	KioskName    string
 	OpeningHours string
+	// Voice speaks each screen's prompt; nil for a kiosk without sound
+	// (the options panel then says so). VoiceOn is whether a session
+	// starts with the prompts on.
+	Voice   Voice
+	VoiceOn bool
+	// LargeText and HighContrast are how a session starts; a citizen
+	// changes them from the options button on every screen.
+	LargeText    bool
+	HighContrast bool
 	// OnFirstFrame runs once the first frame was presented.
 	OnFirstFrame func()
 	// OnAutomation receives the automation endpoint's address once listening.
@@ -71,6 +80,7 @@ type app struct {
 	bill     billpay.Bill
 	flow     flowState // documents, status, credit slips (flows.go)
 	tech     techState // the technician menu (technician.go)
+	acc      access    // large text, high contrast, spoken prompts (access.go)
 	secret   secretGesture
 	pay      engine.CashPayment
 	paySt    engine.PaymentState
@@ -125,6 +135,7 @@ func run(ctx context.Context, opts Options, hook func(*app)) error {
 		a.lang = i18n.English
 	}
 	a.d.onFirst = opts.OnFirstFrame
+	a.resetAccess()
 	// Fyne parses $LANG for its own (unused) translations and logs an error
 	// on the "C" locale of a bare kiosk; the UI's language is its own.
 	if l := os.Getenv("LANG"); l == "" || l == "C" || l == "POSIX" || strings.HasPrefix(l, "C.") {
@@ -323,6 +334,7 @@ func (a *app) goHome() {
 	a.category, a.billers, a.biller, a.ref, a.busy = "", nil, billpay.Biller{}, "", false
 	a.bill, a.pay, a.paySt, a.idleWarn = billpay.Bill{}, nil, engine.PaymentState{}, 0
 	a.flow = flowState{}
+	a.resetAccess()
 	a.releasePay()
 	a.show("home")
 }

@@ -53,6 +53,8 @@ type harnessOpts struct {
 	attract bool
 	// pinHash configures the technician menu.
 	pinHash string
+	// voice, when set, speaks the prompts.
+	voice Voice
 }
 
 // start runs the UI until the test ends. Fyne keeps one current app per
@@ -80,7 +82,8 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 			AutomationAddr: "127.0.0.1:0", AutomationToken: o.token,
 			IdleTimeout: o.idle, WarnFor: o.warn, DoneAfter: o.doneAfter, TechnicianPINHash: o.pinHash,
 			GestureWindow: time.Minute, // the taps of a loaded test machine are slow
-			OnAutomation:  func(a string) { addr <- a },
+			Voice: o.voice, VoiceOn: o.voice != nil,
+			OnAutomation: func(a string) { addr <- a },
 			Log:           log.New(io.Discard, "", 0),
 		}, func(a *app) { h.app = a })
 	}()

@@ -83,3 +83,27 @@ func (l *centreBox) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 }
 
 func (l *centreBox) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(l.w, l.h) }
+
+// widths lays its objects out left to right at fixed widths with gaps, full
+// height.
+type widths struct {
+	w   []float32
+	gap float32
+}
+
+func (l *widths) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	x := float32(0)
+	for i, o := range objs {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(l.w[i], s.Height))
+		x += l.w[i] + l.gap
+	}
+}
+
+func (l *widths) MinSize([]fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, v := range l.w {
+		w += v + l.gap
+	}
+	return fyne.NewSize(w, 64)
+}

@@ -29,6 +29,7 @@ type tileRef struct {
 // switch "keep the place" for free.
 func (a *app) render() {
 	a.renders++
+	a.applyAccess()
 	screen := a.cur
 	var body fyne.CanvasObject
 	title, step, steps := "", 0, 0
@@ -85,6 +86,8 @@ func (a *app) render() {
 	switch {
 	case screen == "cash" && a.paySt.Phase == engine.PhaseOverpay:
 		overlay = a.overpayOverlay()
+	case a.acc.open && a.idleWarn == 0:
+		overlay = a.accessPanel()
 	case a.idleWarn > 0:
 		overlay = a.modal([]string{a.t("idle.title"), a.t("idle.body", a.idleWarn)},
 			newTile("idle.more", kt.Primary, kt.White, func() { a.touched(); a.render() }, a.t("idle.more")).withNames(i18n.Both("idle.more")...))
@@ -100,6 +103,30 @@ func (a *app) render() {
 	}
 	a.win.SetContent(content)
 	a.register(content, top, overlay)
+	switch {
+	case a.idleWarn > 0:
+		a.speak("idle")
+	case a.acc.open:
+		a.speak("access")
+	case screen == "cash" || overlay == nil:
+		a.speak(outcomeName(screen))
+	}
+}
+
+// outcomeName is the prompt name of a screen: outcome screens are named by
+// the payment phase they show.
+func outcomeName(screen string) string {
+	switch engine.Phase(screen) {
+	case engine.PhaseDone:
+		return "done"
+	case engine.PhaseCancelled:
+		return "cancelled"
+	case engine.PhaseCredited:
+		return "credited"
+	case engine.PhaseAcknowledged:
+		return "acknowledged"
+	}
+	return screen
 }
 
 // register records the visible tiles for the automation endpoint. When a
@@ -163,8 +190,13 @@ func (a *app) frame(title string, step, steps int, body fyne.CanvasObject, back,
 		}
 		heading = container.NewVBox(titleText, stepText)
 	}
-	top := container.New(&fixedRow{height: a.topBarHeight(), right: 300}, heading,
-		container.NewGridWithColumns(2, langHi, langEn))
+	speaker, options := a.accessTiles()
+	langW, accW := float32(150), float32(84)
+	if a.compact() {
+		langW, accW = 118, 72
+	}
+	right := container.New(&widths{w: []float32{accW, accW, langW, langW}, gap: 8}, speaker, options, langHi, langEn)
+	top := container.New(&fixedRow{height: a.topBarHeight(), right: 2*accW + 2*langW + 3*8}, heading, right)
 	var bottom fyne.CanvasObject = canvas.NewRectangle(color.Transparent)
 	var buttons []fyne.CanvasObject
 	if back != nil {
@@ -203,7 +235,7 @@ func langBg(active bool) color.Color {
 	if active {
 		return kt.Primary
 	}
-	return color.NRGBA{0x55, 0x55, 0x55, 0xFF} // white text 7.5:1
+	return kt.Inactive
 }
 
 func (a *app) homeScreen() fyne.CanvasObject {
@@ -523,7 +555,7 @@ func (a *app) modal(lines []string, buttons ...fyne.CanvasObject) fyne.CanvasObj
 		}
 		texts = append(texts, centred(l, size, i == 0, kt.Ink))
 	}
-	card := container.NewStack(canvas.NewRectangle(kt.Background),
+	card := container.NewStack(canvas.NewRectangle(kt.Card),
 		container.New(&pageLayout{top: 0, bottom: 110, pad: 24}, canvas.NewRectangle(color.Transparent),
 			container.NewVBox(texts...), container.NewGridWithColumns(len(buttons), buttons...)))
 	return container.NewStack(newScrim(), container.New(&centreBox{w: 900, h: 420}, card))

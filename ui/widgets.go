@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +24,9 @@ type tile struct {
 	disabled bool
 	// names are the labels /press matches, in both languages.
 	names []string
+	// icon, when set, is drawn centred above the lines, in fg, at a size
+	// that fits the tile.
+	icon func(c color.Color, px int) image.Image
 }
 
 func newTile(id string, bg, fg color.Color, onTap func(), lines ...string) *tile {
@@ -66,9 +70,12 @@ func (t *tile) MinSize() fyne.Size {
 // CreateRenderer implements fyne.Widget.
 func (t *tile) CreateRenderer() fyne.WidgetRenderer {
 	r := &tileRenderer{t: t, bg: canvas.NewRectangle(t.bg)}
+	if t.icon != nil {
+		r.icon = iconImage(t.icon, t.fg, iconPx)
+	}
 	for i, l := range t.lines {
 		tx := canvas.NewText(l, t.fg)
-		tx.TextSize = t.sizes[i]
+		tx.TextSize = t.sizes[i] * kt.TextScale
 		tx.Alignment = fyne.TextAlignCenter
 		tx.TextStyle.Bold = i == 0
 		r.texts = append(r.texts, tx)
@@ -79,8 +86,13 @@ func (t *tile) CreateRenderer() fyne.WidgetRenderer {
 type tileRenderer struct {
 	t     *tile
 	bg    *canvas.Rectangle
+	icon  *canvas.Image
 	texts []*canvas.Text
 }
+
+// iconPx is the size of a tile's icon: it fits the 64 px top bar of the
+// small screen.
+const iconPx = 44
 
 // tilePad is the horizontal margin inside a tile and lineGap the space
 // between its lines (Devanagari's matras need the air).
@@ -94,18 +106,22 @@ const (
 // Aadhaar" on a quarter of the screen).
 func (r *tileRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
+	if r.icon != nil {
+		r.icon.Resize(fyne.NewSize(iconPx, iconPx))
+		r.icon.Move(fyne.NewPos((s.Width-iconPx)/2, (s.Height-iconPx)/2))
+	}
 	// A label longer than its tile (English is often wider than Hindi)
 	// shrinks until it fits, down to 18 px, rather than running past the
 	// tile's edges.
 	for i, tx := range r.texts {
-		tx.TextSize = r.t.sizes[i]
+		tx.TextSize = r.t.sizes[i] * kt.TextScale
 		for tx.MinSize().Width > s.Width-16 && tx.TextSize > 18 {
 			tx.TextSize -= 2
 		}
 	}
 	total := float32(0)
 	for i, tx := range r.texts {
-		tx.TextSize = r.t.sizes[i]
+		tx.TextSize = r.t.sizes[i] * kt.TextScale
 		if w := fyne.MeasureText(tx.Text, tx.TextSize, tx.TextStyle).Width; w > s.Width-2*tilePad && w > 0 {
 			tx.TextSize *= (s.Width - 2*tilePad) / w
 		}
@@ -123,6 +139,9 @@ func (r *tileRenderer) Layout(s fyne.Size) {
 
 func (r *tileRenderer) MinSize() fyne.Size {
 	w, h := float32(0), float32(16)
+	if r.icon != nil {
+		w, h = iconPx, iconPx+16
+	}
 	for _, tx := range r.texts {
 		m := tx.MinSize()
 		w = max(w, m.Width)
@@ -144,6 +163,9 @@ func (r *tileRenderer) Refresh() {
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
 	objs := []fyne.CanvasObject{r.bg}
+	if r.icon != nil {
+		objs = append(objs, r.icon)
+	}
 	for _, tx := range r.texts {
 		objs = append(objs, tx)
 	}
@@ -155,7 +177,7 @@ func (r *tileRenderer) Destroy() {}
 // text is a plain line of text.
 func text(s string, size float32, bold bool, c color.Color) *canvas.Text {
 	t := canvas.NewText(s, c)
-	t.TextSize = size
+	t.TextSize = size * kt.TextScale
 	t.TextStyle.Bold = bold
 	return t
 }
@@ -176,7 +198,7 @@ const (
 )
 
 // uiGlyphs lists the texts the UI draws that are not in the catalogue.
-var uiGlyphs = []string{symBack, symNext, symCancel, symBackspace, "हिन्दी", "English", "0123456789 _"}
+var uiGlyphs = []string{symBack, symNext, symCancel, symBackspace, "हिन्दी", "English", "0123456789 _", "अA"}
 
 // scrim is the dimmed layer under a modal card. It takes every tap that
 // misses the card's buttons: Fyne hands a tap to the topmost tappable
