@@ -43,6 +43,7 @@ type Config struct {
 	Devices    Devices    `toml:"devices"`
 	Automation Automation `toml:"automation"`
 	Display    Display    `toml:"display"`
+	Access     Access     `toml:"accessibility"`
 }
 
 // Gateway says where the back-end is.
@@ -109,6 +110,21 @@ type Automation struct {
 	Token string `toml:"token"`
 }
 
+// Access is how every session starts; a citizen changes it from the
+// options button on the screen, for that session only.
+type Access struct {
+	// Voice plays each screen's spoken prompt (Hindi or English).
+	Voice bool `toml:"voice"`
+	// Volume is the prompts' starting volume, 0–10.
+	Volume int `toml:"volume"`
+	// AudioDevice is "auto" (the first ALSA playback device, or the
+	// desktop's sound on a development machine), "none", or an ALSA PCM
+	// node such as /dev/snd/pcmC0D0p.
+	AudioDevice  string `toml:"audio_device"`
+	LargeText    bool   `toml:"large_text"`
+	HighContrast bool   `toml:"high_contrast"`
+}
+
 // Display configures the screen.
 type Display struct {
 	Width  int `toml:"width"`
@@ -146,6 +162,7 @@ func Default() Config {
 		Charges: Charges{BillPayment: "5", DocumentPrint: "10"},
 		Devices: Devices{NoteAcceptor: "sim", ReceiptPrinter: "sim", DocumentPrinter: "sim", FingerprintScanner: "sim"},
 		Display: Display{Width: 1280, Height: 800},
+		Access:  Access{Voice: true, Volume: 6, AudioDevice: "auto"},
 	}
 }
 
@@ -187,6 +204,9 @@ func (c Config) Validate() error {
 	}
 	if c.Language != "hi" && c.Language != "en" {
 		return fmt.Errorf("config: language %q: use \"hi\" or \"en\"", c.Language)
+	}
+	if c.Access.Volume < 0 || c.Access.Volume > 10 {
+		return fmt.Errorf("config: accessibility.volume %d: use 0 to 10", c.Access.Volume)
 	}
 	if c.IdleTimeout.Duration < 20*time.Second {
 		return fmt.Errorf("config: idle_timeout %v: at least 20s (citizens need time to read)", c.IdleTimeout)
