@@ -3,6 +3,7 @@ package diag
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -132,9 +133,24 @@ func (r Report) Attention() []string {
 // the screen and touch devices, devices not configured. It is safe for
 // concurrent use; the zero value is empty and ready.
 type Board struct {
-	mu   sync.Mutex
-	devs []Device
-	now  func() time.Time // for testing
+	mu      sync.Mutex
+	devs    []Device
+	watches map[string]func() (State, string)
+	now     func() time.Time // for testing
+}
+
+// Watch makes check the source of name's state: Devices asks it each time,
+// for a state that changes on its own (touch devices plugged in later).
+// check must be cheap and safe for concurrent use.
+func (b *Board) Watch(name string, check func() (State, string)) {
+	b.mu.Lock()
+	if b.watches == nil {
+		b.watches = map[string]func() (State, string){}
+	}
+	b.watches[name] = check
+	b.mu.Unlock()
+	st, detail := check()
+	b.Set(name, st, detail)
 }
 
 // Set records name's state. Since changes only when the state does, so a
@@ -158,8 +174,15 @@ func (b *Board) Set(name string, st State, detail string) {
 	b.devs = append(b.devs, Device{Name: name, State: st, Detail: detail, Since: now()})
 }
 
-// Devices returns the recorded devices.
+// Devices returns the recorded devices, asking the watched ones afresh.
 func (b *Board) Devices() []Device {
+	b.mu.Lock()
+	watches := maps.Clone(b.watches)
+	b.mu.Unlock()
+	for name, check := range watches {
+		st, detail := check()
+		b.Set(name, st, detail)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return slices.Clone(b.devs)

@@ -136,6 +136,24 @@ func TestBoardKeepsSince(t *testing.T) {
 	}
 }
 
+func TestBoardWatch(t *testing.T) {
+	b := &Board{}
+	devs := []string{}
+	b.Watch("touch", func() (State, string) {
+		if len(devs) == 0 {
+			return Failed, "no touch device"
+		}
+		return OK, strings.Join(devs, ", ")
+	})
+	if got := b.Devices()[0]; got.State != Failed {
+		t.Errorf("touch without devices = %+v", got)
+	}
+	devs = append(devs, "/dev/input/event3")
+	if got := b.Devices()[0]; got.State != OK || got.Detail != "/dev/input/event3" {
+		t.Errorf("touch after a panel appeared = %+v", got)
+	}
+}
+
 func TestFromState(t *testing.T) {
 	dir, _ := stateDir(t)
 	r, err := FromState(dir)
