@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mitra-kiosk/mitra/appliance/buildinfo"
 	"github.com/mitra-kiosk/mitra/appliance/engine"
 	"github.com/mitra-kiosk/mitra/appliance/journal"
 )
@@ -239,7 +238,7 @@ func FromState(dir string) (Report, error) {
 	if _, err := os.Stat(filepath.Join(dir, "journal")); err != nil {
 		return Report{}, fmt.Errorf("diag: no journal in %s (give the kiosk's state directory, e.g. --state /perm/mitra)", dir)
 	}
-	r := Report{From: "state", Version: buildinfo.String() + " (mitractl; the kiosk's own is not known)", Time: time.Now().UTC()}
+	r := Report{From: "state", Time: time.Now().UTC()}
 	r.Journal = readJournal(dir)
 	if r.Journal.Error == "" {
 		txns, _, err := engine.ListTransactions(dir)

@@ -14,7 +14,11 @@ func (r Report) WriteText(w io.Writer) error {
 	if r.KioskID != "" {
 		fmt.Fprintf(tw, "Kiosk\t%s\n", r.KioskID)
 	}
-	fmt.Fprintf(tw, "Version\t%s\n", r.Version)
+	if r.Version != "" {
+		fmt.Fprintf(tw, "Version\t%s\n", r.Version)
+	} else {
+		fmt.Fprintln(tw, "Version\tnot known: read from a state directory")
+	}
 	if !r.Started.IsZero() {
 		fmt.Fprintf(tw, "Kiosk uptime\t%s (since %s UTC)\n", duration(r.Time.Sub(r.Started)), r.Started.UTC().Format("2006-01-02 15:04:05"))
 	}
