@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mitra-kiosk/mitra/appliance/config"
+	"github.com/mitra-kiosk/mitra/appliance/diag"
 	"github.com/mitra-kiosk/mitra/drivers/display"
 	"github.com/mitra-kiosk/mitra/drivers/display/evdev"
 	"github.com/mitra-kiosk/mitra/drivers/display/fbdev"
@@ -16,7 +18,8 @@ import (
 )
 
 // openDisplay picks the display backend.
-func openDisplay(ctx context.Context, f flags, cfg config.Config, logger *log.Logger) (display.Screen, display.Input, error) {
+// Its state goes on board for the diag report.
+func openDisplay(ctx context.Context, f flags, cfg config.Config, board *diag.Board, logger *log.Logger) (display.Screen, display.Input, error) {
 	backend := f.display
 	if f.headless {
 		backend = "headless"
@@ -27,15 +30,17 @@ func openDisplay(ctx context.Context, f flags, cfg config.Config, logger *log.Lo
 	w, h := cfg.Display.Width, cfg.Display.Height
 	switch backend {
 	case "headless":
+		board.Set("display", diag.OK, fmt.Sprintf("headless %dx%d (in memory, no screen)", w, h))
 		return headless.New(w, h), nil, nil
 	case "x11":
 		win, err := x11.Open(os.Getenv("DISPLAY"), w, h, f.fullscreen, "Mitra — e-Mitra Plus kiosk")
 		if err != nil {
 			return nil, nil, fmt.Errorf("display: %w (is DISPLAY set? try -headless)", err)
 		}
+		board.Set("display", diag.OK, fmt.Sprintf("X11 window %dx%d", w, h))
 		return win, win, nil
 	case "fbdev":
-		return openFramebuffer(ctx, logger)
+		return openFramebuffer(ctx, board, logger)
 	}
 	return nil, nil, fmt.Errorf("display %q: use x11, headless or fbdev", backend)
 }
@@ -46,29 +51,42 @@ func defaultDisplay() string { return "x11" }
 // screen is not there yet (unplugged HDMI, a slow driver) logs the reason on
 // the log and the serial console and keeps trying rather than exiting into
 // a restart loop.
-func openFramebuffer(ctx context.Context, logger *log.Logger) (display.Screen, display.Input, error) {
+func openFramebuffer(ctx context.Context, board *diag.Board, logger *log.Logger) (display.Screen, display.Input, error) {
 	for {
 		s, err := fbdev.Open(&fbdev.Opts{ConsoleTTY: "/dev/tty0"})
 		if err == nil {
 			sz := s.Size()
+			board.Set("display", diag.OK, fmt.Sprintf("/dev/fb0 %dx%d", sz.X, sz.Y))
 			in, err := evdev.Open(evdev.Opts{Width: sz.X, Height: sz.Y, Logf: logger.Printf})
 			if err != nil {
+				board.Set("touch", diag.Failed, err.Error())
 				s.Close()
 				return nil, nil, err
 			}
+			board.Watch("touch", func() (diag.State, string) {
+				// evdev rescans, so a touch panel plugged in late shows up.
+				if devs := in.Devices(); len(devs) > 0 {
+					return diag.OK, strings.Join(devs, ", ")
+				}
+				return diag.Failed, "no touch device found among /dev/input/event*"
+			})
 			console(fmt.Sprintf("MITRA: display %dx%d, touch devices %v", sz.X, sz.Y, in.Devices()))
 			return s, in, nil
 		}
+		board.Set("display", diag.Failed, fmt.Sprintf("%v: retrying every %s", err, screenRetry))
 		msg := fmt.Sprintf("MITRA: no screen yet: %v; retrying", err)
 		logger.Print(msg)
 		console(msg)
 		select {
 		case <-ctx.Done():
 			return nil, nil, ctx.Err()
-		case <-time.After(2 * time.Second):
+		case <-time.After(screenRetry):
 		}
 	}
 }
+
+// screenRetry is how often a kiosk without a screen tries /dev/fb0 again.
+const screenRetry = 2 * time.Second
 
 // console writes a line to the serial console, where a technician (and the
 // image boot test) reads it: under gokrazy a program's own output goes to a

@@ -25,6 +25,7 @@ func main() {
 	flag.StringVar(&f.display, "display", "", "display backend: x11, headless or fbdev (the appliance's /dev/fb0 and evdev touch; default x11)")
 	flag.StringVar(&f.automation, "automation", "", "serve the automation/support endpoint on ADDR (loopback unless a token is configured)")
 	flag.BoolVar(&f.fullscreen, "fullscreen", false, "full-screen window (x11)")
+	flag.StringVar(&f.diag, "diag", "", "serve the read-only health report GET /v1/diag on ADDR for `mitractl diag` (loopback unless a token is configured)")
 	version := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *version {
@@ -43,6 +44,6 @@ func main() {
 }
 
 type flags struct {
-	config, state, display, automation string
-	sim, headless, fullscreen          bool
+	config, state, display, automation, diag string
+	sim, headless, fullscreen                bool
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mitra-kiosk/mitra/appliance/buildinfo"
 	"github.com/mitra-kiosk/mitra/appliance/config"
+	"github.com/mitra-kiosk/mitra/appliance/diag"
 	"github.com/mitra-kiosk/mitra/appliance/docprint"
 	"github.com/mitra-kiosk/mitra/appliance/engine"
 	"github.com/mitra-kiosk/mitra/drivers/biometric"
@@ -100,8 +101,12 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 		return err
 	}
 	defer eng.Close()
+	board := &diag.Board{}
+	if err := startDiag(ctx, f.diag, cfg, eng, board, f.state, logger); err != nil {
+		return err
+	}
 
-	screen, input, err := openDisplay(ctx, f, cfg, logger)
+	screen, input, err := openDisplay(ctx, f, cfg, board, logger)
 	if err != nil {
 		return err
 	}

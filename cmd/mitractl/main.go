@@ -8,6 +8,8 @@
 //	mitractl credits --state DIR   (credit slips still owed)
 //	mitractl pin-hash < PIN        (the config line for the technician PIN)
 //	mitractl receipt render FILE.bin -o FILE.png
+//	mitractl flash --image FILE --device /dev/sdX [--yes]   (write the appliance image to a card)
+//	mitractl diag --target HOST:PORT | --state DIR   (exit 1: needs attention, 2: unreachable)
 package main
 
 import (
@@ -34,6 +36,8 @@ const usage = `usage:
   mitractl credits --state DIR
   mitractl pin-hash   (reads the technician PIN on standard input)
   mitractl receipt render FILE.bin -o FILE.png
+  mitractl flash --image build/mitra-amd64.img --device /dev/sdX [--yes]
+  mitractl diag --target HOST:PORT [--token T] [--json] | --state DIR
 `
 
 func main() {
@@ -61,6 +65,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return credits(args[1:], stdout, stderr)
 	case args[0] == "pin-hash":
 		return pinHash(os.Stdin, stdout, stderr)
+	case args[0] == "diag":
+		return diagCmd(args[1:], stdout, stderr)
+	case args[0] == "flash":
+		return flashCmd(args[1:], os.Stdin, stdout, stderr)
 	case len(args) >= 2 && args[0] == "receipt" && args[1] == "render":
 		return receiptRender(args[2:], stdout, stderr)
 	}
