@@ -102,8 +102,11 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	}
 	defer eng.Close()
 	board := &diag.Board{}
+	// The report helps a technician; a kiosk that cannot serve it (no
+	// token for a network address, port taken) still serves citizens.
 	if err := startDiag(ctx, f.diag, cfg, eng, board, f.state, logger); err != nil {
-		return err
+		logger.Printf("diag: %v; the kiosk runs without the report", err)
+		console("MITRA: diag: " + err.Error())
 	}
 
 	screen, input, err := openDisplay(ctx, f, cfg, board, logger)
