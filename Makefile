@@ -22,7 +22,7 @@ ARCH ?= amd64
 # package runs twice: these tests, which drive the loop from other
 # goroutines (background updates, slow frames, payments, timers, the
 # automation endpoint, speech), with -race; all of them without.
-UI_RACE_TESTS := ^(TestAsyncUpdateRepaints|TestSlowTapActs|TestPayElectricityBillByCash|TestTimeouts|TestAutomationRequests|TestVoicePrompts)$$
+UI_RACE_TESTS := ^(TestAsyncUpdateRepaints|TestSlowTapActs|TestPayElectricityBillByCash|TestTimeouts|TestAutomationRequests|TestVoicePrompts|TestDoubleTapPaysOnce)$$
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt

@@ -252,3 +252,33 @@ func readFile(name string) (string, error) {
 	b, err := os.ReadFile(name)
 	return string(b), err
 }
+
+// TestDoubleTapPaysOnce: an impatient citizen taps "Pay by cash" three
+// times in a row, through the touchscreen's queue, while the screen is
+// changing: one payment begins, and the taps that land on the cash screen
+// (where that spot is empty) do nothing.
+func TestDoubleTapPaysOnce(t *testing.T) {
+	k := fakekiosk.New()
+	h := start(t, k, harnessOpts{lang: "en", size: image.Pt(1280, 800)})
+	h.press("Pay bills")
+	h.press("Electricity")
+	h.press("JVVNL")
+	h.must("POST", "/type", "text", fakekiosk.RefWithBill)
+	h.press("Get bill")
+	ref, ok := h.app.find("Pay by cash")
+	if !ok {
+		t.Fatal("no Pay by cash button")
+	}
+	x, y := ref.x+ref.w/2, ref.y+ref.h/2
+	for range 3 {
+		h.input <- InputEvent{Kind: TouchDown, X: x, Y: y}
+		h.input <- InputEvent{Kind: TouchUp, X: x, Y: y}
+	}
+	h.app.d.settle(settleTimeout)
+	if s := h.waitScreen("cash"); s.Screen != "cash" {
+		t.Fatalf("screen %q", s.Screen)
+	}
+	if n := k.Payments(); n != 1 {
+		t.Fatalf("%d payments begun by a triple tap, want 1", n)
+	}
+}

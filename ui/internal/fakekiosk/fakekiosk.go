@@ -304,3 +304,10 @@ func (p *Payment) DecideOverpay(keep bool) {
 	p.update(func(s *engine.PaymentState) { s.Inserted, s.Escrow = s.Inserted+s.Escrow, 0 })
 	p.finish(&engine.CreditSlip{ID: "C-" + st.TxnID, TxnID: st.TxnID, Amount: excess, Reason: "overpay"})
 }
+
+// Payments is how many payments PayByCash began.
+func (k *Kiosk) Payments() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.txns
+}
