@@ -25,7 +25,7 @@ ARCH ?= amd64
 UI_RACE_TESTS := ^(TestAsyncUpdateRepaints|TestSlowTapActs|TestPayElectricityBillByCash|TestTimeouts|TestAutomationRequests|TestVoicePrompts|TestDoubleTapPaysOnce)$$
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
+.PHONY: bench-boot golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
 
 help:
 	@echo "make run        the kiosk in a window (simulated devices, built-in sandbox gateway)"
@@ -36,6 +36,7 @@ help:
 	@echo "make gateway    the sandbox gateway alone on 127.0.0.1:8700"
 	@echo "make image      the appliance image (build/mitra-amd64.img; ARCH=arm64 → build/mitra-rpi.img)"
 	@echo "make qemu       boot the image in QEMU (HEADLESS=1 without a window)"
+	@echo "make bench-boot boot-to-kernel-ready and boot-to-first-frame of the kiosk image in QEMU"
 
 # Go 1.26 comes from the Go module proxy (the golang.org/toolchain module)
 # when the machine has no Go new enough: Debian 12's golang-go is 1.19, too old
@@ -77,6 +78,12 @@ apt-test:
 image: modules apt-image
 	@echo ">> building the $(ARCH) appliance image"
 	@$(GO) run ./cmd/mitra-image -arch $(ARCH) -config gokrazy/instance.toml
+
+# Boots the kiosk image in QEMU (TCG without KVM), taps through a payment and
+# prints boot to kernel-ready (gokrazy's init) and to the kiosk's first frame,
+# for the first boot and for the boot after a power cut.
+bench-boot: modules apt-qemu
+	@set -o pipefail; $(GO) test -tags $(TAGS) -count=1 -timeout 15m -run 'TestKioskImage$$' -v ./gokrazy/imagetest/ | grep -E 'bench-boot:|boot to|^(--- |ok|FAIL)'
 
 # Boots build/mitra-amd64.img in QEMU (TCG, OVMF); HEADLESS=1 for no window.
 qemu: image apt-qemu

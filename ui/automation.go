@@ -31,6 +31,20 @@ type State struct {
 	Message   string   `json:"message,omitempty"`
 	Labels    []string `json:"labels"`
 	Frames    uint64   `json:"frames"`
+	// Tiles are the buttons a finger can reach now, with their rectangles
+	// in screen pixels: a test on another machine (the image in QEMU)
+	// taps where this kiosk would.
+	Tiles []TileState `json:"tiles"`
+}
+
+// TileState is one visible button.
+type TileState struct {
+	ID    string  `json:"id"`
+	Label string  `json:"label"`
+	X     float32 `json:"x"`
+	Y     float32 `json:"y"`
+	W     float32 `json:"w"`
+	H     float32 `json:"h"`
 }
 
 // serveAutomation starts the automation/support endpoint. Without a token it
@@ -216,8 +230,13 @@ func (a *app) state() State {
 	snap := a.k.Snapshot()
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var tiles []TileState
+	for _, r := range a.tiles {
+		tiles = append(tiles, TileState{ID: r.t.id, Label: strings.Join(r.t.lines, " "), X: r.x, Y: r.y, W: r.w, H: r.h})
+	}
 	return State{Screen: a.screen, Lang: string(a.shownLang), SessionID: snap.SessionID, TxnID: snap.TxnID,
-		TxnState: snap.TxnState, Message: a.shownMsg, Labels: append([]string(nil), a.labels...), Frames: a.d.frameCount()}
+		TxnState: snap.TxnState, Message: a.shownMsg, Labels: append([]string(nil), a.labels...), Frames: a.d.frameCount(),
+		Tiles: tiles}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -185,28 +185,6 @@ func TestProbeImageBoots(t *testing.T) {
 	}
 }
 
-// TestKioskImageBoots boots the real kiosk image (gokrazy/instance.toml)
-// and waits for cmd/mitra's "MITRA: first frame" marker. It runs when
-// MITRA_KIOSK_IMAGE_TEST=1, as it needs cmd/mitra's fbdev display wiring;
-// MITRA_KIOSK_INSTANCE names another instance file (module-relative).
-func TestKioskImageBoots(t *testing.T) {
-	if os.Getenv("MITRA_KIOSK_IMAGE_TEST") != "1" {
-		t.Skip("set MITRA_KIOSK_IMAGE_TEST=1 to boot the kiosk image")
-	}
-	requireTools(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	instance := "gokrazy/instance.toml"
-	if f := os.Getenv("MITRA_KIOSK_INSTANCE"); f != "" {
-		instance = f // relative to the module root
-	}
-	img := filepath.Join(t.TempDir(), "mitra-amd64.img")
-	buildImage(t, ctx, instance, img)
-	// The language switch sits top right on the Home screen; the first
-	// service tile is the fallback.
-	bootAndTap(t, ctx, img, KioskFirstFrame, "", "", [][2]float64{{0.93, 0.08}, {0.80, 0.08}, {0.13, 0.35}})
-}
-
 func readPNG(t *testing.T, file string) image.Image {
 	t.Helper()
 	f, err := os.Open(file)
