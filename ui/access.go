@@ -3,6 +3,8 @@ package ui
 import (
 	"image"
 	"image/color"
+	"reflect"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,9 +19,11 @@ import (
 // names the method set it needs; ui/voice implements it over an audio
 // player. All methods return at once: playing happens elsewhere.
 type Voice interface {
-	// Say plays the prompt of catalogue key in lang, stopping the one
-	// playing. A key without a recorded prompt plays nothing.
-	Say(lang, key string)
+	// Say plays the prompt of a screen (the ids of show, the outcome
+	// phases, "idle" for the timeout warning, "access" for the options
+	// panel) in lang, stopping the one playing. A screen without a
+	// recorded prompt plays nothing.
+	Say(lang, screen string)
 	// Repeat plays the last prompt again (the speaker button).
 	Repeat()
 	// Volume changes the volume by delta steps and returns the level, 0–10.
@@ -59,55 +63,19 @@ func (a *app) resetAccess() {
 	}
 }
 
-// speak plays the prompt of the screen shown, once per screen and language.
+// speak plays the prompt of the screen shown, once per screen and language:
+// a repaint of the same screen does not start it again.
 func (a *app) speak(screen string) {
 	v := a.opts.Voice
-	key := screenPrompt(screen)
-	if v == nil || key == "" {
+	if v == nil {
 		return
 	}
-	id := string(a.lang) + "/" + key
+	id := string(a.lang) + "/" + screen
 	if id == a.acc.spoken {
 		return
 	}
 	a.acc.spoken = id
-	v.Say(string(a.lang), key)
-}
-
-// screenPrompt is the catalogue key whose prompt a screen speaks: what the
-// citizen is asked to do there.
-func screenPrompt(screen string) string {
-	return screenPrompts[screen]
-}
-
-// screenPrompts maps screens to the catalogue key of their spoken prompt.
-// Prompts are recorded at build time (ui/voice), so a prompt is a whole
-// catalogue message without arguments.
-var screenPrompts = map[string]string{
-	"attract":      "attract.start",
-	"home":         "home.prompt",
-	"bills":        "bills.prompt",
-	"biller":       "biller.prompt",
-	"knumber":      "ref.fetch",
-	"bill":         "bill.pay_cash",
-	"cash":         "cash.hint",
-	"menu":         "home.prompt",
-	"statusopt":    "home.prompt",
-	"docref":       "flow.find",
-	"statusref":    "flow.find",
-	"docshow":      "doc.title",
-	"statusshow":   "status.title",
-	"search":       "search.title",
-	"creditcode":   "credit.prompt",
-	"pensionref":   "pension.prompt",
-	"pensioner":    "pension.place",
-	"pensiondone":  "pension.ok",
-	"done":         "done.thanks",
-	"cancelled":    "cancelled.title",
-	"credited":     "credited.title",
-	"acknowledged": "ack.title",
-	"idle":         "idle.title",
-	"access":       "access.title",
+	v.Say(string(a.lang), screen)
 }
 
 // accessTiles are the top bar's speaker and options buttons.
@@ -245,9 +213,25 @@ func speakerIcon(c color.Color, px int) image.Image {
 	return dst
 }
 
-// iconImage is a tile's icon, rasterised once at its pixel size.
+// iconKey names one rasterised icon.
+type iconKey struct {
+	draw uintptr
+	c    color.NRGBA
+	px   int
+}
+
+// icons holds every icon rasterised so far: a handful (two palettes), and
+// the same image each time lets the painter's raster cache recognise it.
+var icons sync.Map // iconKey → image.Image
+
+// iconImage is a tile's icon, rasterised once per colour and size.
 func iconImage(draw func(color.Color, int) image.Image, c color.Color, px int) *canvas.Image {
-	img := canvas.NewImageFromImage(draw(c, px))
+	k := iconKey{reflect.ValueOf(draw).Pointer(), color.NRGBAModel.Convert(c).(color.NRGBA), px}
+	v, ok := icons.Load(k)
+	if !ok {
+		v, _ = icons.LoadOrStore(k, draw(c, px))
+	}
+	img := canvas.NewImageFromImage(v.(image.Image))
 	img.FillMode = canvas.ImageFillOriginal
 	img.ScaleMode = canvas.ImageScalePixels
 	return img

