@@ -186,18 +186,17 @@ func (d *driver) snapshot() *image.RGBA {
 	return c
 }
 
-// repaint asks the driver for a frame. Fyne v2.7.3's embedded driver does
-// not repaint after fyne.Do (objects are never registered with a canvas),
-// but it renders after every key event, and a key with no name reaches no
-// widget (nothing has focus on a kiosk screen). It is sent without
-// blocking from the loop goroutine: when the queue is full, the queued
-// events render anyway.
-func (d *driver) repaint() {
-	select {
-	case d.queue <- &embedded.KeyEvent{Name: "", Direction: embedded.KeyPressed}:
-	default:
-	}
-}
+// repaint asks the driver for a frame after the loop changed the screen
+// outside an input event. With Mitra's patched Fyne (third_party/fyne,
+// patch 3) there is nothing to do: every function run through fyne.Do marks
+// the window as needing a frame, and the driver renders once its queues
+// have drained. (Stock v2.7.3 never repainted after fyne.Do; the workaround
+// was to queue an empty KeyEvent, which now costs a second full frame.)
+//
+// The automation barrier does not depend on it: a barrier is a key event,
+// and the driver renders after every key event, so the frame presented
+// after a barrier contains every change made on the loop before it.
+func (d *driver) repaint() {}
 
 // typedKey is the canvas's key handler: it counts barriers.
 func (d *driver) typedKey(e *fyne.KeyEvent) {

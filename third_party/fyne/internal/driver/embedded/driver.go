@@ -91,10 +91,9 @@ func (n *noosDriver) doRun() {
 			if fn.done != nil {
 				fn.done <- struct{}{}
 			}
-			if len(n.wins) > 0 {
-				// fn may have changed anything (e.g. a Tapped from the double-tap timer).
-				n.wins[n.current].(*noosWindow).c.needsRender.Store(true)
-			}
+			// fn needs a frame only if it changed something: widget and canvas refreshes,
+			// SetContent and overlay changes mark the canvas (touchCanvas). A function that
+			// changes nothing (a periodic timer check) costs no frame.
 		case e := <-n.events:
 			if e == nil {
 				// closing

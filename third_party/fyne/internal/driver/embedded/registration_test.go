@@ -105,10 +105,28 @@ func waitFor(t *testing.T, a fyne.App, what string, cond func() bool) {
 func TestDoRepaints(t *testing.T) {
 	label := widget.NewLabel("before")
 	a, d := startApp(t, container.NewVBox(label))
-	before := nextFrameAfter(t, a, d, func() {})
+	before := nextFrameAfter(t, a, d, label.Refresh)
 	after := nextFrameAfter(t, a, d, func() { label.SetText("after, and longer") })
 	assert.NotEqual(t, before.Pix, after.Pix, "the frame after fyne.Do must show the new text")
 	assert.NotNil(t, a.Driver().CanvasForObject(label), "objects are registered with the canvas")
+}
+
+// A function run through fyne.Do that changes nothing costs no frame (a periodic timer must not
+// repaint the screen every tick); SetContent from fyne.Do does.
+func TestDoWithoutChangeRendersNothing(t *testing.T) {
+	a, d := startApp(t, container.NewVBox(widget.NewLabel("still")))
+	drain(d)
+	for i := 0; i < 5; i++ {
+		a.Driver().DoFromGoroutine(func() {}, false)
+	}
+	select {
+	case <-d.frames:
+		t.Fatal("a fyne.Do that changed nothing rendered a frame")
+	case <-time.After(300 * time.Millisecond):
+	}
+	w := a.Driver().AllWindows()[0]
+	f := nextFrameAfter(t, a, d, func() { w.SetContent(widget.NewLabel("new content")) })
+	assert.NotNil(t, f)
 }
 
 // nextFrameAfter runs change through fyne.Do (no input event) and returns the frame that follows.

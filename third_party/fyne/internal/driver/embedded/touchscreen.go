@@ -40,8 +40,8 @@ type touchCanvas struct {
 	touchLastTapped fyne.CanvasObject
 	touchTapCount   int
 
-	// needsRender is set by Refresh (canvas.Refresh, widget refreshes) and by functions run through
-	// fyne.Do; the driver renders when its queues drain and this is set.
+	// needsRender is set by Refresh (canvas.Refresh, widget refreshes), SetContent, Resize and overlay
+	// changes; the driver renders when its queues drain and this is set.
 	needsRender atomic.Bool
 }
 
@@ -49,6 +49,39 @@ type touchCanvas struct {
 // this fyne.Do updates and canvas.Refresh never reached the screen.
 func (c *touchCanvas) Refresh(fyne.CanvasObject) {
 	c.needsRender.Store(true)
+}
+
+// SetContent replaces the content and marks the canvas as needing a frame.
+func (c *touchCanvas) SetContent(content fyne.CanvasObject) {
+	c.WindowlessCanvas.SetContent(content)
+	c.needsRender.Store(true)
+}
+
+// Resize resizes the canvas and marks it as needing a frame.
+func (c *touchCanvas) Resize(size fyne.Size) {
+	c.WindowlessCanvas.Resize(size)
+	c.needsRender.Store(true)
+}
+
+// Overlays returns the canvas's overlay stack; adding or removing an overlay (a pop-up, a dialog)
+// marks the canvas as needing a frame.
+func (c *touchCanvas) Overlays() fyne.OverlayStack {
+	return markingOverlays{OverlayStack: c.WindowlessCanvas.Overlays(), c: c}
+}
+
+type markingOverlays struct {
+	fyne.OverlayStack
+	c *touchCanvas
+}
+
+func (o markingOverlays) Add(overlay fyne.CanvasObject) {
+	o.OverlayStack.Add(overlay)
+	o.c.needsRender.Store(true)
+}
+
+func (o markingOverlays) Remove(overlay fyne.CanvasObject) {
+	o.OverlayStack.Remove(overlay)
+	o.c.needsRender.Store(true)
 }
 
 // register records c as the canvas of every visible object (content and overlays), so that
