@@ -84,9 +84,14 @@ func (d *driver) Render(img image.Image) {
 		first = true
 	}
 	var dirty image.Rectangle
-	if n, ok := img.(*image.NRGBA); ok {
-		dirty = convertNRGBA(d.frame, n)
-	} else {
+	switch src := img.(type) {
+	case *image.RGBA:
+		// Mitra's patched Fyne paints a premultiplied *image.RGBA (reused by
+		// its next frame, so it is copied here).
+		dirty = copyChanged(d.frame, src.Pix, src.Stride, false)
+	case *image.NRGBA:
+		dirty = convertNRGBA(d.frame, src)
+	default:
 		draw.Draw(d.frame, b, img, b.Min, draw.Src)
 		dirty = b
 	}
@@ -117,11 +122,18 @@ func (d *driver) Render(img image.Image) {
 // ones; a row is compared with bytes.Equal (vectorised) before anything is
 // copied, and only translucent pixels (none in practice) are premultiplied.
 func convertNRGBA(dst *image.RGBA, src *image.NRGBA) image.Rectangle {
+	return copyChanged(dst, src.Pix, src.Stride, true)
+}
+
+// copyChanged copies the frame in pix (same bounds as dst, rows stride
+// bytes apart) into dst and returns the bounding box of the pixels that
+// changed. premultiply converts translucent non-premultiplied pixels.
+func copyChanged(dst *image.RGBA, pix []byte, stride int, premultiply bool) image.Rectangle {
 	b := dst.Bounds()
 	w := b.Dx() * 4
 	minX, maxX, minY, maxY := w, -1, -1, -1
 	for y := 0; y < b.Dy(); y++ {
-		s := src.Pix[y*src.Stride : y*src.Stride+w]
+		s := pix[y*stride : y*stride+w]
 		t := dst.Pix[y*dst.Stride : y*dst.Stride+w]
 		if bytes.Equal(s, t) {
 			continue
@@ -136,11 +148,13 @@ func convertNRGBA(dst *image.RGBA, src *image.NRGBA) image.Rectangle {
 		}
 		lo, hi = lo&^3, (hi+3)&^3
 		copy(t[lo:hi], s[lo:hi])
-		for i := lo + 3; i < hi; i += 4 {
-			if a := t[i]; a != 0xFF {
-				t[i-3] = uint8(uint16(t[i-3]) * uint16(a) / 255)
-				t[i-2] = uint8(uint16(t[i-2]) * uint16(a) / 255)
-				t[i-1] = uint8(uint16(t[i-1]) * uint16(a) / 255)
+		if premultiply {
+			for i := lo + 3; i < hi; i += 4 {
+				if a := t[i]; a != 0xFF {
+					t[i-3] = uint8(uint16(t[i-3]) * uint16(a) / 255)
+					t[i-2] = uint8(uint16(t[i-2]) * uint16(a) / 255)
+					t[i-1] = uint8(uint16(t[i-1]) * uint16(a) / 255)
+				}
 			}
 		}
 		if minY < 0 {

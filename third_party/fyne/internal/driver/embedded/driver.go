@@ -247,13 +247,15 @@ func (n *noosDriver) eventTime(reported time.Time) tapTime {
 // TODO add some caching to stop allocating images...
 func (n *noosDriver) renderWindow(w fyne.Window) {
 	start := time.Now()
+	var img image.Image
 	if nw, ok := w.(*noosWindow); ok {
 		nw.c.register()
-	}
-	img := w.Canvas().Capture()
-	if nw, ok := w.(*noosWindow); ok {
+		// One premultiplied *image.RGBA, painted once and reused by the next frame: Render must not keep it.
+		img = nw.c.paintFrame()
 		// Refreshes made while painting are already in this frame.
 		nw.c.needsRender.Store(false)
+	} else {
+		img = w.Canvas().Capture()
 	}
 
 	n.render(img)

@@ -176,3 +176,45 @@ func TestSelectTapShowsTappableMenu(t *testing.T) {
 	}
 	waitFor(t, a, "menu closed", func() bool { return c.Overlays().Top() == nil })
 }
+
+// rgbaDriver records the type of the images handed to Render.
+type rgbaDriver struct {
+	frameDriver
+	kinds chan string
+}
+
+func (d *rgbaDriver) Render(img image.Image) {
+	kind := "other"
+	if _, ok := img.(*image.RGBA); ok {
+		kind = "rgba"
+	}
+	select {
+	case d.kinds <- kind:
+	default:
+	}
+}
+
+// The driver hands Render the premultiplied *image.RGBA it painted once (stock: an *image.NRGBA
+// composited twice).
+func TestRenderGetsPremultipliedRGBA(t *testing.T) {
+	d := &rgbaDriver{frameDriver: frameDriver{queue: make(chan embedded.Event)}, kinds: make(chan string, 4)}
+	a := app.NewWithID("com.example.rgba")
+	app.SetDriverDetails(a, d)
+	w := a.NewWindow("test")
+	w.SetContent(widget.NewLabel("frame"))
+	stopped := make(chan struct{})
+	go func() {
+		a.Driver().Run()
+		close(stopped)
+	}()
+	defer func() {
+		close(d.queue)
+		<-stopped
+	}()
+	select {
+	case k := <-d.kinds:
+		assert.Equal(t, "rgba", k)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no frame rendered")
+	}
+}

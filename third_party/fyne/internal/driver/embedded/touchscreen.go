@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"image"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -12,7 +13,10 @@ import (
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/internal/cache"
 	"fyne.io/fyne/v2/internal/driver"
+	swpainter "fyne.io/fyne/v2/internal/painter/software"
+	"fyne.io/fyne/v2/internal/scale"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 )
 
 const (
@@ -43,11 +47,37 @@ type touchCanvas struct {
 	// needsRender is set by Refresh (canvas.Refresh, widget refreshes), SetContent, Resize and overlay
 	// changes; the driver renders when its queues drain and this is set.
 	needsRender atomic.Bool
+
+	// painter paints frames into frame, a premultiplied *image.RGBA reused from frame to frame, with
+	// caches of text, rectangle and scaled image rasters (internal/painter/software.FramePainter).
+	painter *swpainter.FramePainter
+	frame   *image.RGBA
+}
+
+// paintFrame paints the window into c.frame and returns it. The image is reused by the next frame.
+func (c *touchCanvas) paintFrame() *image.RGBA {
+	cache.Clean(true)
+	size := c.Size()
+	bounds := image.Rect(0, 0, scale.ToScreenCoordinate(c, size.Width), scale.ToScreenCoordinate(c, size.Height))
+	if c.frame == nil || c.frame.Bounds() != bounds {
+		c.frame = image.NewRGBA(bounds)
+	}
+	c.painter.PaintFrame(c, c.frame, theme.Color(theme.ColorNameBackground))
+	return c.frame
+}
+
+// Capture returns a copy of a freshly painted frame (premultiplied *image.RGBA).
+func (c *touchCanvas) Capture() image.Image {
+	f := c.paintFrame()
+	cp := image.NewRGBA(f.Bounds())
+	copy(cp.Pix, f.Pix)
+	return cp
 }
 
 // Refresh marks the canvas as needing a new frame. The embedded test canvas ignores refreshes, so without
 // this fyne.Do updates and canvas.Refresh never reached the screen.
-func (c *touchCanvas) Refresh(fyne.CanvasObject) {
+func (c *touchCanvas) Refresh(obj fyne.CanvasObject) {
+	c.painter.Invalidate(obj)
 	c.needsRender.Store(true)
 }
 
@@ -107,6 +137,7 @@ func newTouchCanvas() *touchCanvas {
 		lastTapDownPos:   make(map[int]fyne.Position),
 		lastTapDelta:     make(map[int]fyne.Delta),
 		touched:          make(map[int]mobile.Touchable),
+		painter:          swpainter.NewFramePainter(swpainter.DefaultCacheBytes),
 	}
 	return ret
 }
