@@ -25,8 +25,10 @@ const DefaultCacheBytes = 32 << 20
 // the rasters that are expensive to make and rarely change:
 //   - text: keyed by content (string, size, style, resolved colour, font face, scale);
 //   - rounded or stroked rectangles: keyed by content (size, colours, stroke, radii, scale);
-//   - scaled images: keyed by the *canvas.Image and its size, modes and source; dropped by Invalidate
-//     (the canvas calls it from Refresh(obj), as the GL drivers drop an image's texture).
+//   - scaled images: keyed by source (image.Image, resource or file), pixel size, modes, radius, alpha and
+//     scale, so a rebuilt screen with new *canvas.Image objects reuses them; Invalidate(img) drops the
+//     rasters of img's source (the canvas calls it from Refresh(obj), as the GL drivers drop an image's
+//     texture), so an image changed in place and refreshed is repainted.
 //
 // Every cache is dropped when the theme or its variant changes. A FramePainter is safe for use by
 // one goroutine at a time (PaintFrame and Invalidate take a lock).
@@ -38,7 +40,7 @@ type FramePainter struct {
 
 	text   map[textKey]*rasterEntry
 	rects  map[rectKey]*rasterEntry
-	images map[*canvas.Image]*imageEntry
+	images map[imageParams]*rasterEntry
 
 	theme   fyne.Theme
 	variant fyne.ThemeVariant
@@ -69,11 +71,6 @@ type rectKey struct {
 	scale              float32
 }
 
-type imageEntry struct {
-	rasterEntry
-	params imageParams
-}
-
 // imageParams is everything about a *canvas.Image that its scaled raster depends on.
 type imageParams struct {
 	image    image.Image
@@ -98,7 +95,7 @@ func NewFramePainter(limit int) *FramePainter {
 		limit:  limit,
 		text:   make(map[textKey]*rasterEntry),
 		rects:  make(map[rectKey]*rasterEntry),
-		images: make(map[*canvas.Image]*imageEntry),
+		images: make(map[imageParams]*rasterEntry),
 	}
 }
 
@@ -111,9 +108,12 @@ func (p *FramePainter) Invalidate(obj fyne.CanvasObject) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if e, ok := p.images[img]; ok {
-		p.bytes -= len(e.img.Pix)
-		delete(p.images, img)
+	for k, e := range p.images {
+		if (img.Image != nil && isComparable(img.Image) && k.image == img.Image) ||
+			(img.Resource != nil && k.resource == img.Resource) || (img.File != "" && k.file == img.File) {
+			p.bytes -= len(e.img.Pix)
+			delete(p.images, k)
+		}
 	}
 }
 
@@ -134,7 +134,7 @@ func (p *FramePainter) Clear() {
 func (p *FramePainter) clear() {
 	p.text = make(map[textKey]*rasterEntry)
 	p.rects = make(map[rectKey]*rasterEntry)
-	p.images = make(map[*canvas.Image]*imageEntry)
+	p.images = make(map[imageParams]*rasterEntry)
 	p.bytes = 0
 }
 
@@ -404,39 +404,26 @@ func (p *FramePainter) drawImage(c fyne.Canvas, img *canvas.Image, pos fyne.Posi
 
 	params := imageParams{resource: img.Resource, file: img.File, width: width, height: height,
 		fill: img.FillMode, mode: img.ScaleMode, radius: cornerRadius, alpha: img.Alpha(), scale: c.Scale()}
-	if isComparable(img.Image) {
-		params.image = img.Image
+	outBounds := image.Rect(scaledX, scaledY, scaledX+width, scaledY+height)
+	clipped := clip.Intersect(outBounds)
+	srcPt := clipped.Min.Sub(outBounds.Min)
+	if img.Image != nil && !isComparable(img.Image) || !isComparable(img.Resource) {
+		drawImage(c, img, pos, base, clip) // no key for this source: paint it as the stock painter does
+		return
 	}
-	e, ok := p.images[img]
-	if ok && (!sameParams(e.params, params) || (img.Image != nil && params.image == nil)) {
-		p.bytes -= len(e.img.Pix)
-		delete(p.images, img)
-		ok = false
-	}
+	params.image = img.Image
+	e, ok := p.images[params]
 	if !ok {
 		// Paint the image as the stock painter does, onto a transparent premultiplied raster of the
 		// object's size; that raster is what is cached.
 		raster := image.NewRGBA(image.Rect(0, 0, width, height))
 		drawImage(c, img, fyne.NewPos(0, 0), raster, raster.Bounds())
-		e = &imageEntry{rasterEntry: rasterEntry{img: raster}, params: params}
-		p.images[img] = e
+		e = &rasterEntry{img: raster}
+		p.images[params] = e
 		p.bytes += len(raster.Pix)
 	}
 	e.used = p.frame
-
-	outBounds := image.Rect(scaledX, scaledY, scaledX+width, scaledY+height)
-	clipped := clip.Intersect(outBounds)
-	srcPt := clipped.Min.Sub(outBounds.Min)
 	draw.Draw(base, clipped, e.img, srcPt, draw.Over)
-}
-
-func sameParams(a, b imageParams) (same bool) {
-	defer func() {
-		if recover() != nil {
-			same = false
-		}
-	}()
-	return a == b
 }
 
 func isComparable(v any) (ok bool) {

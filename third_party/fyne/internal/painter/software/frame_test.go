@@ -200,3 +200,31 @@ func TestFramePainterCacheBound(t *testing.T) {
 		t.Fatalf("the scene caches only %d bytes; the test needs more than %d", big.CacheBytes(), limit)
 	}
 }
+
+// Scaled image rasters are keyed by source, not by object: a screen rebuilt with new *canvas.Image
+// objects for the same source reuses them.
+func TestFramePainterImageCacheSurvivesRebuild(t *testing.T) {
+	src := internalTest.NewCheckedImage(16, 16, 4, 4)
+	build := func() fyne.CanvasObject {
+		img := canvas.NewImageFromImage(src)
+		img.Move(fyne.NewPos(10, 10))
+		img.Resize(fyne.NewSize(100, 80))
+		return container.NewWithoutLayout(img)
+	}
+	c := newSceneCanvas(build())
+	p := software.NewFramePainter(0)
+	first := paintFrame(p, c)
+	bytes := p.CacheBytes()
+	if bytes == 0 {
+		t.Fatal("the image was not cached")
+	}
+	c.SetContent(build())
+	c.Resize(fyne.NewSize(480, 260))
+	second := paintFrame(p, c)
+	if p.CacheBytes() != bytes {
+		t.Errorf("a rebuilt image object re-cached its raster: %d → %d bytes", bytes, p.CacheBytes())
+	}
+	if n, _ := compare(second, first, 0); n != 0 {
+		t.Errorf("the rebuilt screen differs in %d pixels", n)
+	}
+}
