@@ -52,9 +52,10 @@ type touchCanvas struct {
 	// caches of text, rectangle and scaled image rasters (internal/painter/software.FramePainter).
 	painter *swpainter.FramePainter
 	frame   *image.RGBA
+	dirty   image.Rectangle // the area of frame repainted by the last paintFrame
 }
 
-// paintFrame paints the window into c.frame and returns it. The image is reused by the next frame.
+// paintFrame brings c.frame up to date and returns it. The image is reused by the next frame.
 func (c *touchCanvas) paintFrame() *image.RGBA {
 	cache.Clean(true)
 	size := c.Size()
@@ -62,16 +63,19 @@ func (c *touchCanvas) paintFrame() *image.RGBA {
 	if c.frame == nil || c.frame.Bounds() != bounds {
 		c.frame = image.NewRGBA(bounds)
 	}
-	c.painter.PaintFrame(c, c.frame, theme.Color(theme.ColorNameBackground))
+	// Retained: only the area where objects changed since the last frame is repainted.
+	c.dirty = c.painter.PaintRetained(c, c.frame, theme.Color(theme.ColorNameBackground))
 	return c.frame
 }
 
-// Capture returns a copy of a freshly painted frame (premultiplied *image.RGBA).
+// Capture paints the whole window afresh (not from the retained frame) into a new premultiplied
+// *image.RGBA.
 func (c *touchCanvas) Capture() image.Image {
-	f := c.paintFrame()
-	cp := image.NewRGBA(f.Bounds())
-	copy(cp.Pix, f.Pix)
-	return cp
+	cache.Clean(true)
+	size := c.Size()
+	img := image.NewRGBA(image.Rect(0, 0, scale.ToScreenCoordinate(c, size.Width), scale.ToScreenCoordinate(c, size.Height)))
+	c.painter.PaintFrame(c, img, theme.Color(theme.ColorNameBackground))
+	return img
 }
 
 // Refresh marks the canvas as needing a new frame. The embedded test canvas ignores refreshes, so without

@@ -44,6 +44,11 @@ type FramePainter struct {
 
 	theme   fyne.Theme
 	variant fyne.ThemeVariant
+
+	// PaintRetained's state: the frame it paints into and what each object looked like in it.
+	retained  *retainedFrame
+	pending   image.Rectangle // areas to repaint whatever the diff says (invalidated images)
+	uniqueKey uint64
 }
 
 type rasterEntry struct {
@@ -108,6 +113,11 @@ func (p *FramePainter) Invalidate(obj fyne.CanvasObject) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.retained != nil {
+		if r, ok := p.retained.objs[img]; ok {
+			p.pending = p.pending.Union(r.bounds)
+		}
+	}
 	for k, e := range p.images {
 		if (img.Image != nil && isComparable(img.Image) && k.image == img.Image) ||
 			(img.Resource != nil && k.resource == img.Resource) || (img.File != "" && k.file == img.File) {
@@ -139,34 +149,35 @@ func (p *FramePainter) clear() {
 }
 
 // PaintFrame paints the visible objects of c (content, then overlays) into dst, which is first filled
-// with bg (cleared to transparent if bg is nil).
+// with bg (cleared to transparent if bg is nil). It does not touch the retained state of PaintRetained.
 func (p *FramePainter) PaintFrame(c fyne.Canvas, dst *image.RGBA, bg color.Color) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.frame++
-	p.checkTheme()
+	if p.checkTheme() {
+		p.retained = nil
+	}
+	p.paintArea(c, dst, bg, dst.Bounds())
+	p.trim()
+}
 
+// paintArea repaints area of dst: the background, then every visible object clipped to area.
+func (p *FramePainter) paintArea(c fyne.Canvas, dst *image.RGBA, bg color.Color, area image.Rectangle) {
+	area = area.Intersect(dst.Bounds())
+	if area.Empty() {
+		return
+	}
 	if bg != nil {
-		fill(dst, dst.Bounds(), bg)
+		fill(dst, area, bg)
 	} else {
-		for i := range dst.Pix {
-			dst.Pix[i] = 0
+		for y := area.Min.Y; y < area.Max.Y; y++ {
+			row := dst.Pix[dst.PixOffset(area.Min.X, y):dst.PixOffset(area.Max.X, y)]
+			for i := range row {
+				row[i] = 0
+			}
 		}
 	}
-
-	size := c.Size()
-	paint := func(obj fyne.CanvasObject, pos, clipPos fyne.Position, clipSize fyne.Size) bool {
-		w := fyne.Min(clipPos.X+clipSize.Width, size.Width)
-		h := fyne.Min(clipPos.Y+clipSize.Height, size.Height)
-		clip := image.Rect(
-			scale.ToScreenCoordinate(c, clipPos.X),
-			scale.ToScreenCoordinate(c, clipPos.Y),
-			scale.ToScreenCoordinate(c, w),
-			scale.ToScreenCoordinate(c, h),
-		).Intersect(dst.Bounds())
-		if clip.Empty() {
-			return false
-		}
+	p.walk(c, area, func(obj fyne.CanvasObject, pos fyne.Position, clip image.Rectangle) {
 		switch o := obj.(type) {
 		case *canvas.Image:
 			p.drawImage(c, o, pos, dst, clip)
@@ -187,30 +198,49 @@ func (p *FramePainter) PaintFrame(c fyne.Canvas, dst *image.RGBA, bg color.Color
 		case *canvas.Arc:
 			drawArc(c, o, pos, dst, clip)
 		}
+	})
+}
+
+// walk calls f for every visible object (content, then overlays) whose clip, in pixels and limited to
+// area, is not empty.
+func (p *FramePainter) walk(c fyne.Canvas, area image.Rectangle, f func(fyne.CanvasObject, fyne.Position, image.Rectangle)) {
+	size := c.Size()
+	visit := func(obj fyne.CanvasObject, pos, clipPos fyne.Position, clipSize fyne.Size) bool {
+		w := fyne.Min(clipPos.X+clipSize.Width, size.Width)
+		h := fyne.Min(clipPos.Y+clipSize.Height, size.Height)
+		clip := image.Rect(
+			scale.ToScreenCoordinate(c, clipPos.X),
+			scale.ToScreenCoordinate(c, clipPos.Y),
+			scale.ToScreenCoordinate(c, w),
+			scale.ToScreenCoordinate(c, h),
+		).Intersect(area)
+		if !clip.Empty() {
+			f(obj, pos, clip)
+		}
 		return false
 	}
-
 	if content := c.Content(); content != nil {
-		driver.WalkVisibleObjectTree(content, paint, nil)
+		driver.WalkVisibleObjectTree(content, visit, nil)
 	}
 	for _, o := range c.Overlays().List() {
-		driver.WalkVisibleObjectTree(o, paint, nil)
+		driver.WalkVisibleObjectTree(o, visit, nil)
 	}
-	p.trim()
 }
 
 // checkTheme drops every cache when the theme or its variant changed since the last frame.
-func (p *FramePainter) checkTheme() {
+func (p *FramePainter) checkTheme() bool {
 	var th fyne.Theme
 	var v fyne.ThemeVariant
 	if a := fyne.CurrentApp(); a != nil {
 		th = a.Settings().Theme()
 		v = a.Settings().ThemeVariant()
 	}
-	if !sameTheme(th, p.theme) || v != p.variant {
+	changed := !sameTheme(th, p.theme) || v != p.variant
+	if changed {
 		p.clear()
 	}
 	p.theme, p.variant = th, v
+	return changed
 }
 
 // sameTheme compares two themes; a theme whose dynamic type is not comparable is never the same.
@@ -376,17 +406,9 @@ func (p *FramePainter) drawRectangle(c fyne.Canvas, rect *canvas.Rectangle, pos 
 	}
 	e.used = p.frame
 
-	// the clip intersect above cannot be negative, so we may need to compensate
-	offX, offY := 0, 0
-	if scaledX < 0 {
-		offX = -scaledX
-	}
-	if scaledY < 0 {
-		offY = -scaledY
-	}
-	// As in the stock painter, the raster's origin is drawn at bounds.Min (offset only for a
-	// negative position).
-	draw.Draw(base, bounds, e.img, image.Point{offX, offY}, draw.Over)
+	// The raster's origin is at (scaledX, scaledY) however the clip cuts it (the stock painter only
+	// compensates a negative position, which shifts the raster under a clip that cuts its top or left).
+	draw.Draw(base, bounds, e.img, bounds.Min.Sub(image.Pt(scaledX, scaledY)), draw.Over)
 }
 
 func (p *FramePainter) drawImage(c fyne.Canvas, img *canvas.Image, pos fyne.Position, base *image.RGBA, clip image.Rectangle) {
