@@ -84,9 +84,14 @@ func (d *driver) Render(img image.Image) {
 		first = true
 	}
 	var dirty image.Rectangle
-	if n, ok := img.(*image.NRGBA); ok {
-		dirty = convertNRGBA(d.frame, n)
-	} else {
+	switch src := img.(type) {
+	case *image.RGBA:
+		// Mitra's patched Fyne paints a premultiplied *image.RGBA (reused by
+		// its next frame, so it is copied here).
+		dirty = copyChanged(d.frame, src.Pix, src.Stride, false)
+	case *image.NRGBA:
+		dirty = convertNRGBA(d.frame, src)
+	default:
 		draw.Draw(d.frame, b, img, b.Min, draw.Src)
 		dirty = b
 	}
@@ -117,11 +122,18 @@ func (d *driver) Render(img image.Image) {
 // ones; a row is compared with bytes.Equal (vectorised) before anything is
 // copied, and only translucent pixels (none in practice) are premultiplied.
 func convertNRGBA(dst *image.RGBA, src *image.NRGBA) image.Rectangle {
+	return copyChanged(dst, src.Pix, src.Stride, true)
+}
+
+// copyChanged copies the frame in pix (same bounds as dst, rows stride
+// bytes apart) into dst and returns the bounding box of the pixels that
+// changed. premultiply converts translucent non-premultiplied pixels.
+func copyChanged(dst *image.RGBA, pix []byte, stride int, premultiply bool) image.Rectangle {
 	b := dst.Bounds()
 	w := b.Dx() * 4
 	minX, maxX, minY, maxY := w, -1, -1, -1
 	for y := 0; y < b.Dy(); y++ {
-		s := src.Pix[y*src.Stride : y*src.Stride+w]
+		s := pix[y*stride : y*stride+w]
 		t := dst.Pix[y*dst.Stride : y*dst.Stride+w]
 		if bytes.Equal(s, t) {
 			continue
@@ -136,11 +148,13 @@ func convertNRGBA(dst *image.RGBA, src *image.NRGBA) image.Rectangle {
 		}
 		lo, hi = lo&^3, (hi+3)&^3
 		copy(t[lo:hi], s[lo:hi])
-		for i := lo + 3; i < hi; i += 4 {
-			if a := t[i]; a != 0xFF {
-				t[i-3] = uint8(uint16(t[i-3]) * uint16(a) / 255)
-				t[i-2] = uint8(uint16(t[i-2]) * uint16(a) / 255)
-				t[i-1] = uint8(uint16(t[i-1]) * uint16(a) / 255)
+		if premultiply {
+			for i := lo + 3; i < hi; i += 4 {
+				if a := t[i]; a != 0xFF {
+					t[i-3] = uint8(uint16(t[i-3]) * uint16(a) / 255)
+					t[i-2] = uint8(uint16(t[i-2]) * uint16(a) / 255)
+					t[i-1] = uint8(uint16(t[i-1]) * uint16(a) / 255)
+				}
 			}
 		}
 		if minY < 0 {
@@ -186,18 +200,17 @@ func (d *driver) snapshot() *image.RGBA {
 	return c
 }
 
-// repaint asks the driver for a frame. Fyne v2.7.3's embedded driver does
-// not repaint after fyne.Do (objects are never registered with a canvas),
-// but it renders after every key event, and a key with no name reaches no
-// widget (nothing has focus on a kiosk screen). It is sent without
-// blocking from the loop goroutine: when the queue is full, the queued
-// events render anyway.
-func (d *driver) repaint() {
-	select {
-	case d.queue <- &embedded.KeyEvent{Name: "", Direction: embedded.KeyPressed}:
-	default:
-	}
-}
+// repaint asks the driver for a frame after the loop changed the screen
+// outside an input event. With Mitra's patched Fyne (third_party/fyne,
+// patch 3) there is nothing to do: every function run through fyne.Do marks
+// the window as needing a frame, and the driver renders once its queues
+// have drained. (Stock v2.7.3 never repainted after fyne.Do; the workaround
+// was to queue an empty KeyEvent, which now costs a second full frame.)
+//
+// The automation barrier does not depend on it: a barrier is a key event,
+// and the driver renders after every key event, so the frame presented
+// after a barrier contains every change made on the loop before it.
+func (d *driver) repaint() {}
 
 // typedKey is the canvas's key handler: it counts barriers.
 func (d *driver) typedKey(e *fyne.KeyEvent) {

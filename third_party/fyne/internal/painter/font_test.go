@@ -1,3 +1,5 @@
+//go:build !tamago && !noos
+
 package painter_test
 
 import (

@@ -91,10 +91,9 @@ func (n *noosDriver) doRun() {
 			if fn.done != nil {
 				fn.done <- struct{}{}
 			}
-			if len(n.wins) > 0 {
-				// fn may have changed anything (e.g. a Tapped from the double-tap timer).
-				n.wins[n.current].(*noosWindow).c.needsRender.Store(true)
-			}
+			// fn needs a frame only if it changed something: widget and canvas refreshes,
+			// SetContent and overlay changes mark the canvas (touchCanvas). A function that
+			// changes nothing (a periodic timer check) costs no frame.
 		case e := <-n.events:
 			if e == nil {
 				// closing
@@ -248,13 +247,15 @@ func (n *noosDriver) eventTime(reported time.Time) tapTime {
 // TODO add some caching to stop allocating images...
 func (n *noosDriver) renderWindow(w fyne.Window) {
 	start := time.Now()
+	var img image.Image
 	if nw, ok := w.(*noosWindow); ok {
 		nw.c.register()
-	}
-	img := w.Canvas().Capture()
-	if nw, ok := w.(*noosWindow); ok {
+		// One premultiplied *image.RGBA, painted once and reused by the next frame: Render must not keep it.
+		img = nw.c.paintFrame()
 		// Refreshes made while painting are already in this frame.
 		nw.c.needsRender.Store(false)
+	} else {
+		img = w.Canvas().Capture()
 	}
 
 	n.render(img)

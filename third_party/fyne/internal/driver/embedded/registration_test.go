@@ -105,10 +105,28 @@ func waitFor(t *testing.T, a fyne.App, what string, cond func() bool) {
 func TestDoRepaints(t *testing.T) {
 	label := widget.NewLabel("before")
 	a, d := startApp(t, container.NewVBox(label))
-	before := nextFrameAfter(t, a, d, func() {})
+	before := nextFrameAfter(t, a, d, label.Refresh)
 	after := nextFrameAfter(t, a, d, func() { label.SetText("after, and longer") })
 	assert.NotEqual(t, before.Pix, after.Pix, "the frame after fyne.Do must show the new text")
 	assert.NotNil(t, a.Driver().CanvasForObject(label), "objects are registered with the canvas")
+}
+
+// A function run through fyne.Do that changes nothing costs no frame (a periodic timer must not
+// repaint the screen every tick); SetContent from fyne.Do does.
+func TestDoWithoutChangeRendersNothing(t *testing.T) {
+	a, d := startApp(t, container.NewVBox(widget.NewLabel("still")))
+	drain(d)
+	for i := 0; i < 5; i++ {
+		a.Driver().DoFromGoroutine(func() {}, false)
+	}
+	select {
+	case <-d.frames:
+		t.Fatal("a fyne.Do that changed nothing rendered a frame")
+	case <-time.After(300 * time.Millisecond):
+	}
+	w := a.Driver().AllWindows()[0]
+	f := nextFrameAfter(t, a, d, func() { w.SetContent(widget.NewLabel("new content")) })
+	assert.NotNil(t, f)
 }
 
 // nextFrameAfter runs change through fyne.Do (no input event) and returns the frame that follows.
@@ -157,4 +175,46 @@ func TestSelectTapShowsTappableMenu(t *testing.T) {
 		t.Fatal("tapping the first menu item did not select it")
 	}
 	waitFor(t, a, "menu closed", func() bool { return c.Overlays().Top() == nil })
+}
+
+// rgbaDriver records the type of the images handed to Render.
+type rgbaDriver struct {
+	frameDriver
+	kinds chan string
+}
+
+func (d *rgbaDriver) Render(img image.Image) {
+	kind := "other"
+	if _, ok := img.(*image.RGBA); ok {
+		kind = "rgba"
+	}
+	select {
+	case d.kinds <- kind:
+	default:
+	}
+}
+
+// The driver hands Render the premultiplied *image.RGBA it painted once (stock: an *image.NRGBA
+// composited twice).
+func TestRenderGetsPremultipliedRGBA(t *testing.T) {
+	d := &rgbaDriver{frameDriver: frameDriver{queue: make(chan embedded.Event)}, kinds: make(chan string, 4)}
+	a := app.NewWithID("com.example.rgba")
+	app.SetDriverDetails(a, d)
+	w := a.NewWindow("test")
+	w.SetContent(widget.NewLabel("frame"))
+	stopped := make(chan struct{})
+	go func() {
+		a.Driver().Run()
+		close(stopped)
+	}()
+	defer func() {
+		close(d.queue)
+		<-stopped
+	}()
+	select {
+	case k := <-d.kinds:
+		assert.Equal(t, "rgba", k)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no frame rendered")
+	}
 }

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"image"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -12,7 +13,10 @@ import (
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/internal/cache"
 	"fyne.io/fyne/v2/internal/driver"
+	swpainter "fyne.io/fyne/v2/internal/painter/software"
+	"fyne.io/fyne/v2/internal/scale"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 )
 
 const (
@@ -40,15 +44,78 @@ type touchCanvas struct {
 	touchLastTapped fyne.CanvasObject
 	touchTapCount   int
 
-	// needsRender is set by Refresh (canvas.Refresh, widget refreshes) and by functions run through
-	// fyne.Do; the driver renders when its queues drain and this is set.
+	// needsRender is set by Refresh (canvas.Refresh, widget refreshes), SetContent, Resize and overlay
+	// changes; the driver renders when its queues drain and this is set.
 	needsRender atomic.Bool
+
+	// painter paints frames into frame, a premultiplied *image.RGBA reused from frame to frame, with
+	// caches of text, rectangle and scaled image rasters (internal/painter/software.FramePainter).
+	painter *swpainter.FramePainter
+	frame   *image.RGBA
+	dirty   image.Rectangle // the area of frame repainted by the last paintFrame
+}
+
+// paintFrame brings c.frame up to date and returns it. The image is reused by the next frame.
+func (c *touchCanvas) paintFrame() *image.RGBA {
+	cache.Clean(true)
+	size := c.Size()
+	bounds := image.Rect(0, 0, scale.ToScreenCoordinate(c, size.Width), scale.ToScreenCoordinate(c, size.Height))
+	if c.frame == nil || c.frame.Bounds() != bounds {
+		c.frame = image.NewRGBA(bounds)
+	}
+	// Retained: only the area where objects changed since the last frame is repainted.
+	c.dirty = c.painter.PaintRetained(c, c.frame, theme.Color(theme.ColorNameBackground))
+	return c.frame
+}
+
+// Capture paints the whole window afresh (not from the retained frame) into a new premultiplied
+// *image.RGBA.
+func (c *touchCanvas) Capture() image.Image {
+	cache.Clean(true)
+	size := c.Size()
+	img := image.NewRGBA(image.Rect(0, 0, scale.ToScreenCoordinate(c, size.Width), scale.ToScreenCoordinate(c, size.Height)))
+	c.painter.PaintFrame(c, img, theme.Color(theme.ColorNameBackground))
+	return img
 }
 
 // Refresh marks the canvas as needing a new frame. The embedded test canvas ignores refreshes, so without
 // this fyne.Do updates and canvas.Refresh never reached the screen.
-func (c *touchCanvas) Refresh(fyne.CanvasObject) {
+func (c *touchCanvas) Refresh(obj fyne.CanvasObject) {
+	c.painter.Invalidate(obj)
 	c.needsRender.Store(true)
+}
+
+// SetContent replaces the content and marks the canvas as needing a frame.
+func (c *touchCanvas) SetContent(content fyne.CanvasObject) {
+	c.WindowlessCanvas.SetContent(content)
+	c.needsRender.Store(true)
+}
+
+// Resize resizes the canvas and marks it as needing a frame.
+func (c *touchCanvas) Resize(size fyne.Size) {
+	c.WindowlessCanvas.Resize(size)
+	c.needsRender.Store(true)
+}
+
+// Overlays returns the canvas's overlay stack; adding or removing an overlay (a pop-up, a dialog)
+// marks the canvas as needing a frame.
+func (c *touchCanvas) Overlays() fyne.OverlayStack {
+	return markingOverlays{OverlayStack: c.WindowlessCanvas.Overlays(), c: c}
+}
+
+type markingOverlays struct {
+	fyne.OverlayStack
+	c *touchCanvas
+}
+
+func (o markingOverlays) Add(overlay fyne.CanvasObject) {
+	o.OverlayStack.Add(overlay)
+	o.c.needsRender.Store(true)
+}
+
+func (o markingOverlays) Remove(overlay fyne.CanvasObject) {
+	o.OverlayStack.Remove(overlay)
+	o.c.needsRender.Store(true)
 }
 
 // register records c as the canvas of every visible object (content and overlays), so that
@@ -74,6 +141,7 @@ func newTouchCanvas() *touchCanvas {
 		lastTapDownPos:   make(map[int]fyne.Position),
 		lastTapDelta:     make(map[int]fyne.Delta),
 		touched:          make(map[int]mobile.Touchable),
+		painter:          swpainter.NewFramePainter(swpainter.DefaultCacheBytes),
 	}
 	return ret
 }
