@@ -18,11 +18,6 @@ APT_TEST := xvfb zbar-tools qemu-system-x86 ovmf systemd-boot-efi e2fsprogs gdis
 APT_IMAGE := systemd-boot-efi e2fsprogs
 APT_QEMU := qemu-system-x86 ovmf
 ARCH ?= amd64
-# Fyne's software painter is ~10× slower under the race detector, so the UI
-# package runs twice: these tests, which drive the loop from other
-# goroutines (background updates, slow frames, payments, timers, the
-# automation endpoint, speech), with -race; all of them without.
-UI_RACE_TESTS := ^(TestAsyncUpdateRepaints|TestSlowTapActs|TestPayElectricityBillByCash|TestTimeouts|TestAutomationRequests|TestVoicePrompts|TestDoubleTapPaysOnce)$$
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: bench-boot golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
@@ -111,11 +106,9 @@ test: modules apt-test
 	@echo ">> checking the appliance build has no cgo"
 	@$(GOFLAGS_APP) $(GO) build -tags $(TAGS) -o /dev/null ./cmd/mitra
 	@echo ">> go test (race detector on, fuzz seed corpora included)"
-	@$(GO) test -tags $(TAGS) -race -timeout 20m $$($(GO) list -tags $(TAGS) ./... | grep -v '/ui$$')
-	@echo ">> go test ./ui: the tests with concurrent work under the race detector"
-	@$(GO) test -tags $(TAGS) -race -timeout 20m -run '$(UI_RACE_TESTS)' ./ui/
-	@echo ">> go test ./ui: every test, golden screenshots included, without it"
-	@$(GO) test -tags $(TAGS) -count=1 -timeout 20m ./ui/
+	@$(GO) test -tags $(TAGS) -race -timeout 20m ./...
+	@echo ">> golden screenshots (pixels, not concurrency: without -race)"
+	@$(GO) test -tags $(TAGS) -count=1 -run TestGoldenScreens ./ui/
 
 # crashtest kills a cash payment with SIGKILL at every journal record (synced,
 # and torn in half) and checks the money invariants after each recovery. It is

@@ -221,10 +221,9 @@ func abs(f float32) float32 {
 	return f
 }
 
-// do runs f on the Fyne loop from another goroutine and, when f changed
-// the screen, forces a repaint, which the embedded driver does not do after
-// fyne.Do. The repaint is queued from the loop itself, after f, so it can
-// never overtake f.
+// do runs f on the Fyne loop from another goroutine. When f changed the
+// screen it asks the driver for a frame (a no-op with the patched Fyne,
+// which repaints after fyne.Do by itself; see driver.repaint).
 func (a *app) do(f func()) {
 	if a.ctx.Err() != nil {
 		return // the loop has ended (or is ending): nobody would run f

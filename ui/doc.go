@@ -7,24 +7,24 @@
 // drivers/display backends to Screen and InputEvent (this package does not
 // import drivers/).
 //
-// The UI talks only to engine.Kiosk. It works around the defects of Fyne
-// v2.7.3's embedded driver (see ../shared/docs/fyne-embedded.md), each with a
-// test in this package through the real driver:
+// The UI talks only to engine.Kiosk. It runs on Mitra's patched copy of
+// Fyne v2.7.3 (third_party/fyne, docs/fyne-patches.md), which fixes the
+// embedded driver's defects (../shared/docs/fyne-embedded.md) and paints
+// only what changed. Each defect still has a test here, through the real
+// driver, so that it cannot come back unnoticed:
 //
-//   - background updates (fyne.Do) never repaint: every update that changed
-//     the screen is followed by an empty key event, which makes the driver
-//     render (TestAsyncUpdateRepaints);
-//   - CanvasForObject is nil, so Entry never takes focus, Select panics and
-//     pop-ups are not tappable: the UI uses none of them — its own keypad
-//     writes into a label and its modal layer is part of the content
-//     (TestNoBrokenWidgets, and the flow tests press modal buttons);
-//   - a slow frame turns a tap into a secondary tap: every tappable widget
-//     treats TappedSecondary as Tapped (there are no long-press menus)
-//     (TestSlowTapActs);
-//   - the locale is fixed to "en": the UI has its own catalogues (ui/i18n)
+//   - background updates (fyne.Do) repaint (TestAsyncUpdateRepaints);
+//   - CanvasForObject works, so Entry focus, Select and pop-ups work; the
+//     kiosk still uses its own keypads and modal layer, which need no
+//     focus (TestNoBrokenWidgets, and the flow tests press modal buttons);
+//   - a slow frame does not turn a tap into a secondary tap, and every
+//     tappable widget treats TappedSecondary as Tapped anyway (there are
+//     no long-press menus) (TestSlowTapActs);
+//   - the locale is the kiosk's: the UI has its own catalogues (ui/i18n)
 //     (TestLanguageSwitchKeepsPlace, i18n.TestCatalogueComplete);
-//   - every touch move repaints the window: the input path drops moves
-//     under 4 px (TestSmallMovesDropped).
+//   - touch moves under 4 px are dropped on the input path
+//     (TestSmallMovesDropped); a triple tap during a screen change pays
+//     once (TestDoubleTapPaysOnce).
 //
 // # Automation endpoint
 //
