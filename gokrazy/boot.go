@@ -63,9 +63,13 @@ func addBootFilesPC(t *tree, src bootSources) error {
 	if err := t.file("/cmdline.txt", 0o444, []byte(src.cmdline)); err != nil {
 		return err
 	}
-	// No loader.conf: systemd-boot then boots the only entry with timeout 0.
-	entry := "title Mitra\nlinux /vmlinuz\noptions " + src.cmdline + "\n"
-	return t.file("/loader/entries/mitra.conf", 0o444, []byte(entry))
+	// No loader.conf: systemd-boot boots the first entry with timeout 0.
+	// Root A's entry is blessed (no boot counter) and version 1; an update
+	// (appliance/update) adds root B's entry with a higher version and a
+	// counter, and the shared sort-key makes the loader order them by
+	// version rather than by file name.
+	entry := "title Mitra (root A)\nsort-key mitra\nversion 1\nlinux /vmlinuz\noptions " + src.cmdline + "\n"
+	return t.file("/loader/entries/mitra-a.conf", 0o444, []byte(entry))
 }
 
 // Globs gok copies to a Raspberry Pi boot partition [gokrazy/tools

@@ -44,9 +44,9 @@ type Agent struct {
 type Outcome int
 
 const (
-	Committed  Outcome = iota // the running root was already blessed
-	Blessed                   // on trial and healthy: now permanent
-	Rebooting                 // on trial and not healthy in time
+	Committed Outcome = iota // the running root was already blessed
+	Blessed                  // on trial and healthy: now permanent
+	Rebooting                // on trial and not healthy in time
 )
 
 // Run checks the running root's entry and acts on it; see Agent.
