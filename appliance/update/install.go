@@ -64,7 +64,7 @@ type Result struct {
 func (in *Installer) Install(r io.Reader) (*Result, error) {
 	begin := time.Now()
 	if len(in.PublicKey) == 0 {
-		return nil, fmt.Errorf("update: refused: no fleet public key on this kiosk (%s): updates are disabled", DefaultPublicKeyFile)
+		return nil, fmt.Errorf("update: refused: no fleet public key on this kiosk (%s): updates are disabled; nothing was written", DefaultPublicKeyFile)
 	}
 	h, err := ReadHeader(r, in.PublicKey)
 	if err != nil {
