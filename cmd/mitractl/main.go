@@ -8,6 +8,9 @@
 //	mitractl credits --state DIR   (credit slips still owed)
 //	mitractl pin-hash < PIN        (the config line for the technician PIN)
 //	mitractl receipt render FILE.bin -o FILE.png
+//	mitractl keygen [-key fleet.key -pub fleet.pub]
+//	mitractl bundle -image IMG -key fleet.key -o OUT.bundle
+//	mitractl update --image OUT.bundle --target HOST [--wait 5m]
 package main
 
 import (
@@ -34,6 +37,9 @@ const usage = `usage:
   mitractl credits --state DIR
   mitractl pin-hash   (reads the technician PIN on standard input)
   mitractl receipt render FILE.bin -o FILE.png
+  mitractl keygen [-key fleet.key -pub fleet.pub]       (fleet signing key pair)
+  mitractl bundle -image IMG -key fleet.key -o OUT      (sign a built image's root)
+  mitractl update --image BUNDLE --target HOST [--wait 5m]
 `
 
 func main() {
@@ -61,6 +67,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return credits(args[1:], stdout, stderr)
 	case args[0] == "pin-hash":
 		return pinHash(os.Stdin, stdout, stderr)
+	case args[0] == "keygen":
+		return keygen(args[1:], stdout, stderr)
+	case args[0] == "bundle":
+		return bundle(args[1:], stdout, stderr)
+	case args[0] == "update":
+		return pushUpdate(args[1:], stdout, stderr)
 	case len(args) >= 2 && args[0] == "receipt" && args[1] == "render":
 		return receiptRender(args[2:], stdout, stderr)
 	}
