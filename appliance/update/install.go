@@ -34,6 +34,14 @@ type Installer struct {
 	Boot func(dev string) (dir string, unmount func() error, err error)
 	// Tries is the new entry's boot counter; 0 means DefaultTries.
 	Tries int
+	// Log receives one line per step; nil discards them.
+	Log func(format string, args ...any)
+}
+
+func (in *Installer) logf(format string, args ...any) {
+	if in.Log != nil {
+		in.Log(format, args...)
+	}
 }
 
 // Result describes one installation.
@@ -113,8 +121,9 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 	}()
 	es, err := ReadEntries(boot)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (boot file system holds %s); nothing was written", err, listDir(boot))
 	}
+	in.logf("verified %q signed by %x; boot entries: %s", h.BuildID, h.KeyID, names(es))
 	running, ok := SlotEntry(es, Slot(disk.Active))
 	if !ok {
 		return nil, fmt.Errorf("update: refused: the running root %s has no boot entry (entries: %s); nothing was written", strings.ToUpper(Slot(disk.Active)), names(es))
@@ -155,6 +164,7 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 		return nil, fmt.Errorf("update: %s: %w", res.Partition, err)
 	}
 	res.Write = time.Since(writeBegin)
+	in.logf("wrote and verified %d bytes to %s in %v", n, res.Partition, res.Write.Round(time.Millisecond))
 
 	switchBegin := time.Now()
 	tries := in.Tries
@@ -164,7 +174,7 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 	title := fmt.Sprintf("Mitra %s (root %s)", h.BuildID, strings.ToUpper(res.Slot))
 	e, err := AddTrial(boot, res.Slot, tries, title, running.Options)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (boot file system holds %s)", err, listDir(boot))
 	}
 	res.Entry = e.Name
 	u := unmount
@@ -180,6 +190,20 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 func wipe(f *os.File) {
 	f.WriteAt(make([]byte, wipeBytes), 0)
 	f.Sync()
+}
+
+// listDir names the entries of dir, for error messages about the boot
+// file system.
+func listDir(dir string) string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err.Error()
+	}
+	var s []string
+	for _, e := range ents {
+		s = append(s, e.Name())
+	}
+	return "[" + strings.Join(s, " ") + "]"
 }
 
 func names(es []Entry) string {

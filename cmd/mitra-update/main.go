@@ -57,7 +57,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	in := &update.Installer{PublicKey: pub, Arch: runtime.GOARCH, Tries: *tries}
+	in := &update.Installer{PublicKey: pub, Arch: runtime.GOARCH, Tries: *tries, Log: say}
 	srv := &http.Server{Addr: *listen, Handler: update.Handler(in, update.RebootWithoutKexec, say), ReadHeaderTimeout: 30 * time.Second}
 	go func() {
 		say("listening on %s", *listen)
