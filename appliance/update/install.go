@@ -106,32 +106,26 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 		return nil, fmt.Errorf("update: %s: %w", res.Partition, err)
 	}
 
-	mount := in.Boot
-	if mount == nil {
-		mount = MountBoot
-	}
-	boot, unmount, err := mount(disk.Boot)
-	if err != nil {
-		return nil, fmt.Errorf("%w; nothing was written", err)
-	}
-	defer func() {
-		if unmount != nil {
-			unmount()
+	// The boot partition is mounted only around its own edits, not during
+	// the long write of the root.
+	var running Entry
+	err = in.withBoot(disk.Boot, func(boot string) error {
+		es, err := ReadEntries(boot)
+		if err != nil {
+			return fmt.Errorf("%w (boot file system holds %s); nothing was written", err, listDir(boot))
 		}
-	}()
-	es, err := ReadEntries(boot)
+		in.logf("verified %q signed by %x; boot entries: %s", h.BuildID, h.KeyID, names(es))
+		var ok bool
+		running, ok = SlotEntry(es, Slot(disk.Active))
+		if !ok {
+			return fmt.Errorf("update: refused: the running root %s has no boot entry (entries: %s); nothing was written", strings.ToUpper(Slot(disk.Active)), names(es))
+		}
+		if running.Counted {
+			return fmt.Errorf("update: refused: the running root %s is itself on trial (%s) and not yet healthy; nothing was written", strings.ToUpper(running.Slot), running.Name)
+		}
+		return RemoveSlot(boot, res.Slot)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w (boot file system holds %s); nothing was written", err, listDir(boot))
-	}
-	in.logf("verified %q signed by %x; boot entries: %s", h.BuildID, h.KeyID, names(es))
-	running, ok := SlotEntry(es, Slot(disk.Active))
-	if !ok {
-		return nil, fmt.Errorf("update: refused: the running root %s has no boot entry (entries: %s); nothing was written", strings.ToUpper(Slot(disk.Active)), names(es))
-	}
-	if running.Counted {
-		return nil, fmt.Errorf("update: refused: the running root %s is itself on trial (%s) and not yet healthy; nothing was written", strings.ToUpper(running.Slot), running.Name)
-	}
-	if err := RemoveSlot(boot, res.Slot); err != nil {
 		return nil, err
 	}
 
@@ -172,18 +166,36 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 		tries = DefaultTries
 	}
 	title := fmt.Sprintf("Mitra %s (root %s)", h.BuildID, strings.ToUpper(res.Slot))
-	e, err := AddTrial(boot, res.Slot, tries, title, running.Options)
+	err = in.withBoot(disk.Boot, func(boot string) error {
+		e, err := AddTrial(boot, res.Slot, tries, title, running.Options)
+		if err != nil {
+			return fmt.Errorf("%w (boot file system holds %s)", err, listDir(boot))
+		}
+		res.Entry = e.Name
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w (boot file system holds %s)", err, listDir(boot))
-	}
-	res.Entry = e.Name
-	u := unmount
-	unmount = nil
-	if err := u(); err != nil {
-		return nil, fmt.Errorf("update: unmount boot: %w", err)
+		return nil, err
 	}
 	res.Switch = time.Since(switchBegin)
 	return res, nil
+}
+
+// withBoot runs f with the boot partition mounted and unmounts it after.
+func (in *Installer) withBoot(dev string, f func(boot string) error) error {
+	mount := in.Boot
+	if mount == nil {
+		mount = MountBoot
+	}
+	boot, unmount, err := mount(dev)
+	if err != nil {
+		return err
+	}
+	err = f(boot)
+	if uerr := unmount(); err == nil && uerr != nil {
+		err = fmt.Errorf("update: unmount boot: %w", uerr)
+	}
+	return err
 }
 
 // wipe zeroes the start of a partition that failed verification.
