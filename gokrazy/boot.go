@@ -28,6 +28,7 @@ type bootSources struct {
 	systemdBoot      string
 	cmdline          string
 	serialConsole    string
+	epoch            int64 // build time: root A's entry version
 }
 
 func platformFor(arch string) (platform, error) {
@@ -64,11 +65,12 @@ func addBootFilesPC(t *tree, src bootSources) error {
 		return err
 	}
 	// No loader.conf: systemd-boot boots the first entry with timeout 0.
-	// Root A's entry is blessed (no boot counter) and version 1; an update
-	// (appliance/update) adds root B's entry with a higher version and a
-	// counter, and the shared sort-key makes the loader order them by
-	// version rather than by file name.
-	entry := "title Mitra (root A)\nsort-key mitra\nversion 1\nlinux /vmlinuz\noptions " + src.cmdline + "\n"
+	// Root A's entry is blessed (no boot counter); its version is the build
+	// time. An update (appliance/update) adds root B's entry with a counter
+	// and its bundle's later signing time as version, and the shared
+	// sort-key makes the loader order them by version, newest first, rather
+	// than by file name.
+	entry := fmt.Sprintf("title Mitra (root A)\nsort-key mitra\nversion %d\nlinux /vmlinuz\noptions %s\n", src.epoch, src.cmdline)
 	return t.file("/loader/entries/mitra-a.conf", 0o444, []byte(entry))
 }
 

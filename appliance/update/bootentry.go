@@ -179,10 +179,11 @@ func optionsFor(options, slot string) (string, error) {
 }
 
 // AddTrial writes slot's entry with a boot counter of tries and a version
-// above every other entry, so the loader boots it next and falls back to
-// the previous entry once the counter is used up. options is the command
-// line of the running root's entry; only root= changes.
-func AddTrial(boot, slot string, tries int, title, options string) (Entry, error) {
+// of at least minVersion and above every other entry, so the loader boots
+// it next and falls back to the previous entry once the counter is used
+// up. options is the command line of the running root's entry; only root=
+// changes.
+func AddTrial(boot, slot string, tries int, title, options string, minVersion int) (Entry, error) {
 	if tries < 1 {
 		return Entry{}, fmt.Errorf("update: boot entries: %d tries: need at least 1", tries)
 	}
@@ -190,7 +191,7 @@ func AddTrial(boot, slot string, tries int, title, options string) (Entry, error
 	if err != nil {
 		return Entry{}, err
 	}
-	version := 1
+	version := max(minVersion, 1)
 	for _, e := range es {
 		if e.Slot == slot {
 			return Entry{}, fmt.Errorf("update: boot entries: slot %s still has entry %s", slot, e.Name)

@@ -11,6 +11,9 @@
 //   - is streamed to the inactive root partition while hashed; a body that
 //     does not match the signed hash leaves that partition wiped at its
 //     superblock and the boot entries untouched;
+//   - is refused when it was signed no later than the running root (entry
+//     versions are signing times in Unix seconds), so an old signed bundle
+//     cannot be replayed over a newer root;
 //   - is switched to by a new systemd-boot entry with a boot counter
 //     (loader/entries/mitra-b+3.conf) and a higher version than the running
 //     one, so the loader prefers it;

@@ -123,6 +123,14 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 		if running.Counted {
 			return fmt.Errorf("update: refused: the running root %s is itself on trial (%s) and not yet healthy; nothing was written", strings.ToUpper(running.Slot), running.Name)
 		}
+		// Entry versions are signing times (the image's build time for
+		// root A as built), so an older signed bundle cannot be replayed
+		// over a newer root; re-signing an old build is the deliberate way
+		// back.
+		if h.Created.Unix() <= int64(running.Version) {
+			return fmt.Errorf("update: refused: bundle %q was signed %s, not after the running root %s (version %d, %s): replaying an older bundle is refused, sign it again to install it; nothing was written",
+				h.BuildID, h.Created.UTC().Format(time.RFC3339), strings.ToUpper(running.Slot), running.Version, time.Unix(int64(running.Version), 0).UTC().Format(time.RFC3339))
+		}
 		return RemoveSlot(boot, res.Slot)
 	})
 	if err != nil {
@@ -167,7 +175,7 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 	}
 	title := fmt.Sprintf("Mitra %s (root %s)", h.BuildID, strings.ToUpper(res.Slot))
 	err = in.withBoot(disk.Boot, func(boot string) error {
-		e, err := AddTrial(boot, res.Slot, tries, title, running.Options)
+		e, err := AddTrial(boot, res.Slot, tries, title, running.Options, int(h.Created.Unix()))
 		if err != nil {
 			return fmt.Errorf("%w (boot file system holds %s)", err, listDir(boot))
 		}

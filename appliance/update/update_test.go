@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -128,10 +129,20 @@ func squashRoot(n int, fill byte) []byte {
 	return b
 }
 
+// signedAt is the next bundle's signing time: each bundle is a minute
+// newer than the last, as successive releases are.
+var signedAt = time.Unix(1700000000, 0)
+
 func bundle(t *testing.T, root []byte, priv ed25519.PrivateKey) []byte {
 	t.Helper()
+	signedAt = signedAt.Add(time.Minute)
+	return bundleAt(t, root, priv, signedAt)
+}
+
+func bundleAt(t *testing.T, root []byte, priv ed25519.PrivateKey, at time.Time) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	_, err := WriteBundle(&buf, bytes.NewReader(root), int64(len(root)), priv, "test-build", "amd64", time.Unix(1700000000, 0))
+	_, err := WriteBundle(&buf, bytes.NewReader(root), int64(len(root)), priv, "test-build", "amd64", at)
 	must(t, err)
 	return buf.Bytes()
 }
@@ -139,7 +150,7 @@ func bundle(t *testing.T, root []byte, priv ed25519.PrivateKey) []byte {
 func TestBundleRoundTrip(t *testing.T) {
 	pub, priv := newKey(t)
 	root := squashRoot(5000, 0x11)
-	b := bundle(t, root, priv)
+	b := bundleAt(t, root, priv, time.Unix(1700000000, 0))
 	r := bytes.NewReader(b)
 	h, err := ReadHeader(r, pub)
 	if err != nil {
@@ -249,7 +260,14 @@ func TestInstall(t *testing.T) {
 // TestRollbackAndCommit plays the boot loader against the installer and the
 // agent: an update that never becomes healthy is booted Tries times and
 // then the loader is back on root A; a healthy one is blessed and stays.
+//
+// It runs in a synctest bubble: the agent's health deadline passes on the
+// bubble's clock, not the machine's.
 func TestRollbackAndCommit(t *testing.T) {
+	synctest.Test(t, testRollbackAndCommit)
+}
+
+func testRollbackAndCommit(t *testing.T) {
 	pub, priv := newKey(t)
 	k := newFakeKiosk(t, testOptions)
 	in := &Installer{PublicKey: pub, Arch: "amd64", System: k.sys, Boot: k.mount, Tries: 2}
@@ -259,7 +277,7 @@ func TestRollbackAndCommit(t *testing.T) {
 	var said []string
 	agent := func(healthy bool) (Outcome, int) {
 		reboots := 0
-		a := &Agent{System: k.sys, Boot: k.mount, Healthy: func() bool { return healthy }, Timeout: 20 * time.Millisecond, Poll: time.Millisecond,
+		a := &Agent{System: k.sys, Boot: k.mount, Healthy: func() bool { return healthy }, Timeout: 2 * time.Minute,
 			Reboot: func() error { reboots++; return nil },
 			Say:    func(f string, args ...any) { said = append(said, sprintf(f, args...)) }}
 		o, err := a.Run(context.Background())
@@ -289,8 +307,8 @@ func TestRollbackAndCommit(t *testing.T) {
 	if _, err := in.Install(bytes.NewReader(bundle(t, squashRoot(4096, 2), priv))); err != nil {
 		t.Fatal(err)
 	}
-	if e := k.loaderBoots(t); e.Name != "mitra-b+1-1.conf" || e.Version != 2 {
-		t.Fatalf("second update: loader chose %s version %d, want mitra-b+1-1.conf version 2 (above A's 1; the bad entry it replaced is gone)", e.Name, e.Version)
+	if e := k.loaderBoots(t); e.Name != "mitra-b+1-1.conf" || e.Version != int(signedAt.Unix()) {
+		t.Fatalf("second update: loader chose %s version %d, want mitra-b+1-1.conf version %d (its signing time)", e.Name, e.Version, signedAt.Unix())
 	}
 	if o, _ := agent(true); o != Blessed {
 		t.Fatalf("healthy trial: outcome %d, want Blessed", o)
@@ -328,6 +346,37 @@ func TestRefuseUpdateOnTrialRoot(t *testing.T) {
 	k.loaderBoots(t) // now running B on trial
 	if _, err := in.Install(bytes.NewReader(b)); err == nil || !strings.Contains(err.Error(), "on trial") {
 		t.Errorf("Install() on a root on trial = %v, want a refusal", err)
+	}
+}
+
+// TestRefuseReplay: a bundle signed no later than the running root is
+// refused before anything is written, so an old signed release cannot be
+// pushed over a newer one.
+func TestRefuseReplay(t *testing.T) {
+	pub, priv := newKey(t)
+	k := newFakeKiosk(t, testOptions)
+	in := &Installer{PublicKey: pub, Arch: "amd64", System: k.sys, Boot: k.mount}
+	old := bundle(t, squashRoot(4096, 1), priv)
+	newer := bundle(t, squashRoot(4096, 2), priv)
+	if _, err := in.Install(bytes.NewReader(newer)); err != nil {
+		t.Fatal(err)
+	}
+	k.loaderBoots(t)
+	a := &Agent{System: k.sys, Boot: k.mount, Healthy: func() bool { return true }}
+	if o, err := a.Run(context.Background()); o != Blessed || err != nil {
+		t.Fatalf("Agent.Run() = %d, %v; want Blessed", o, err)
+	}
+	before, _ := os.ReadFile(filepath.Join(k.dev, "sda2"))
+	_, err := in.Install(bytes.NewReader(old))
+	if err == nil || !strings.Contains(err.Error(), "replaying an older bundle is refused") || !strings.Contains(err.Error(), "nothing was written") {
+		t.Fatalf("Install(older bundle) = %v, want a replay refusal", err)
+	}
+	t.Logf("refusal: %v", err)
+	if after, _ := os.ReadFile(filepath.Join(k.dev, "sda2")); !bytes.Equal(before, after) {
+		t.Errorf("a refused replay wrote to the inactive root")
+	}
+	if es := k.entries(t); len(es) != 2 || es[0].Name != "mitra-b.conf" || es[1].Name != "mitra-a.conf" {
+		t.Errorf("entries after a refused replay: %s", names(es))
 	}
 }
 
