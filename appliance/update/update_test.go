@@ -497,3 +497,21 @@ func FuzzReadHeader(f *testing.F) {
 		}
 	})
 }
+
+func FuzzEntryName(f *testing.F) {
+	for _, s := range []string{"mitra-a.conf", "mitra-b+3.conf", "mitra-b+1-2.conf", "mitra.conf", "mitra-b+99999999999999999999.conf"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		e, ok := parseEntryName(name)
+		if !ok {
+			return
+		}
+		if e.Slot != "a" && e.Slot != "b" {
+			t.Errorf("parseEntryName(%q) slot %q", name, e.Slot)
+		}
+		if !e.Counted && name != legacyEntry && entryName(e.Slot, 0) != name {
+			t.Errorf("parseEntryName(%q) = %+v, which names %q", name, e, entryName(e.Slot, 0))
+		}
+	})
+}
