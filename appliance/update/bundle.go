@@ -57,6 +57,10 @@ var (
 	ErrNotBundle = errors.New("not a signed Mitra update bundle")
 	// ErrSignature means the header is not signed by the trusted key.
 	ErrSignature = errors.New("signature does not verify with the fleet key")
+	// ErrRefused means the kiosk will not take this (valid) bundle: no
+	// fleet key configured, another architecture, an older signing time,
+	// a root on trial.
+	ErrRefused = errors.New("refused")
 	// ErrCorrupt means the root does not match the signed length or hash.
 	ErrCorrupt = errors.New("root image is corrupt (does not match the signed hash)")
 )

@@ -72,14 +72,14 @@ type Result struct {
 func (in *Installer) Install(r io.Reader) (*Result, error) {
 	begin := time.Now()
 	if len(in.PublicKey) == 0 {
-		return nil, fmt.Errorf("update: refused: no fleet public key on this kiosk (%s): updates are disabled; nothing was written", DefaultPublicKeyFile)
+		return nil, fmt.Errorf("update: %w: no fleet public key on this kiosk (%s): updates are disabled; nothing was written", ErrRefused, DefaultPublicKeyFile)
 	}
 	h, err := ReadHeader(r, in.PublicKey)
 	if err != nil {
 		return nil, fmt.Errorf("%w; nothing was written", err)
 	}
 	if in.Arch != "" && h.Arch != in.Arch {
-		return nil, fmt.Errorf("update: refused: bundle %q is for %s, this kiosk is %s; nothing was written", h.BuildID, h.Arch, in.Arch)
+		return nil, fmt.Errorf("update: %w: bundle %q is for %s, this kiosk is %s; nothing was written", ErrRefused, h.BuildID, h.Arch, in.Arch)
 	}
 	sys := in.System
 	if sys.Cmdline == "" {
@@ -100,7 +100,7 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 		return nil, fmt.Errorf("update: %s: %w; nothing was written", res.Partition, err)
 	}
 	if h.RootLength > uint64(size) {
-		return nil, fmt.Errorf("update: refused: root of %d bytes does not fit %s (%d bytes); nothing was written", h.RootLength, res.Partition, size)
+		return nil, fmt.Errorf("update: %w: root of %d bytes does not fit %s (%d bytes); nothing was written", ErrRefused, h.RootLength, res.Partition, size)
 	}
 	if _, err := target.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("update: %s: %w", res.Partition, err)
@@ -118,17 +118,17 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 		var ok bool
 		running, ok = SlotEntry(es, Slot(disk.Active))
 		if !ok {
-			return fmt.Errorf("update: refused: the running root %s has no boot entry (entries: %s); nothing was written", strings.ToUpper(Slot(disk.Active)), names(es))
+			return fmt.Errorf("update: %w: the running root %s has no boot entry (entries: %s); nothing was written", ErrRefused, strings.ToUpper(Slot(disk.Active)), names(es))
 		}
 		if running.Counted {
-			return fmt.Errorf("update: refused: the running root %s is itself on trial (%s) and not yet healthy; nothing was written", strings.ToUpper(running.Slot), running.Name)
+			return fmt.Errorf("update: %w: the running root %s is itself on trial (%s) and not yet healthy; nothing was written", ErrRefused, strings.ToUpper(running.Slot), running.Name)
 		}
 		// Entry versions are signing times (the image's build time for
 		// root A as built), so an older signed bundle cannot be replayed
 		// over a newer root; re-signing an old build is the deliberate way
 		// back.
 		if h.Created.Unix() <= int64(running.Version) {
-			return fmt.Errorf("update: refused: bundle %q was signed %s, not after the running root %s (version %d, %s): replaying an older bundle is refused, sign it again to install it; nothing was written",
+			return fmt.Errorf("update: %w: bundle %q was signed %s, not after the running root %s (version %d, %s): replaying an older bundle is refused, sign it again to install it; nothing was written", ErrRefused,
 				h.BuildID, h.Created.UTC().Format(time.RFC3339), strings.ToUpper(running.Slot), running.Version, time.Unix(int64(running.Version), 0).UTC().Format(time.RFC3339))
 		}
 		return RemoveSlot(boot, res.Slot)

@@ -51,7 +51,7 @@ func Handler(in *Installer, reboot func() error, say func(string, ...any)) http.
 			say("update refused: %v", err)
 			code := http.StatusInternalServerError
 			switch {
-			case errors.Is(err, ErrNotBundle), errors.Is(err, ErrSignature), strings.Contains(err.Error(), "refused"):
+			case errors.Is(err, ErrNotBundle), errors.Is(err, ErrSignature), errors.Is(err, ErrRefused):
 				code = http.StatusForbidden
 			case errors.Is(err, ErrCorrupt):
 				code = http.StatusUnprocessableEntity

@@ -197,8 +197,8 @@ func TestInstall(t *testing.T) {
 		{name: "truncated header", body: good[:40], key: pub, wantErr: ErrNotBundle, wantMsg: "truncated", untouched: true},
 		{name: "flipped byte in header", body: flip(good, 30), key: pub, wantErr: ErrSignature, untouched: true},
 		{name: "flipped byte in signature", body: flip(good, hdrLen-1), key: pub, wantErr: ErrSignature, wantMsg: "altered", untouched: true},
-		{name: "no fleet key", body: good, key: nil, wantMsg: "no fleet public key", untouched: true},
-		{name: "other arch", body: good, key: pub, arch: "arm64", wantMsg: "is for amd64, this kiosk is arm64", untouched: true},
+		{name: "no fleet key", body: good, key: nil, wantErr: ErrRefused, wantMsg: "no fleet public key", untouched: true},
+		{name: "other arch", body: good, key: pub, arch: "arm64", wantErr: ErrRefused, wantMsg: "is for amd64, this kiosk is arm64", untouched: true},
 		{name: "flipped byte in body", body: flip(good, hdrLen+200<<10), key: pub, wantErr: ErrCorrupt, wantMsg: "wiped"},
 		{name: "truncated body", body: good[:len(good)-1000], key: pub, wantErr: ErrCorrupt, wantMsg: "truncated"},
 		{name: "trailing data", body: append(bytes.Clone(good), 0), key: pub, wantErr: ErrCorrupt, wantMsg: "data after"},
@@ -368,7 +368,7 @@ func TestRefuseReplay(t *testing.T) {
 	}
 	before, _ := os.ReadFile(filepath.Join(k.dev, "sda2"))
 	_, err := in.Install(bytes.NewReader(old))
-	if err == nil || !strings.Contains(err.Error(), "replaying an older bundle is refused") || !strings.Contains(err.Error(), "nothing was written") {
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "replaying an older bundle is refused") || !strings.Contains(err.Error(), "nothing was written") {
 		t.Fatalf("Install(older bundle) = %v, want a replay refusal", err)
 	}
 	t.Logf("refusal: %v", err)
