@@ -29,8 +29,12 @@ type Agent struct {
 	// Journal, when set, must be readable for the kiosk to count as
 	// healthy (a directory listing).
 	Journal string
-	// Timeout is how long a root on trial has to become healthy.
+	// Timeout is how long a root on trial has to become healthy, counted
+	// from boot (not from this program's start: gokrazy restarts a crashing
+	// updater every second, which must not restart the deadline too).
 	Timeout time.Duration
+	// Uptime is the time since boot; nil reads CLOCK_BOOTTIME.
+	Uptime func() time.Duration
 	// Reboot restarts the machine through the loader; nil means
 	// RebootWithoutKexec.
 	Reboot func() error
@@ -79,9 +83,14 @@ func (a *Agent) Run(ctx context.Context) (Outcome, error) {
 	if !cur.Counted {
 		return Committed, nil
 	}
-	say("root %s on trial: boot %d, %d more tries; waiting up to %v for the kiosk to be healthy", strings.ToUpper(slot), cur.Done, cur.Left, a.timeout())
+	uptime := a.Uptime
+	if uptime == nil {
+		uptime = bootTime
+	}
+	wait := max(a.timeout()-uptime(), 0)
+	say("root %s on trial: boot %d, %d more tries; waiting up to %v for the kiosk to be healthy", strings.ToUpper(slot), cur.Done, cur.Left, wait.Round(time.Second))
 	begin := time.Now()
-	if a.waitHealthy(ctx) {
+	if a.waitHealthy(ctx, wait) {
 		e, err := a.withBoot(disk, func(boot string) ([]Entry, error) {
 			e, err := Bless(boot, slot)
 			return []Entry{e}, err
@@ -95,7 +104,7 @@ func (a *Agent) Run(ctx context.Context) (Outcome, error) {
 	if ctx.Err() != nil {
 		return Committed, ctx.Err()
 	}
-	say("root %s not healthy after %v (%d tries left): rebooting through the boot loader", strings.ToUpper(slot), a.timeout(), cur.Left)
+	say("root %s not healthy %v after boot (%d tries left): rebooting through the boot loader", strings.ToUpper(slot), a.timeout(), cur.Left)
 	reboot := a.Reboot
 	if reboot == nil {
 		reboot = RebootWithoutKexec
@@ -126,7 +135,7 @@ func (a *Agent) withBoot(disk *Disk, f func(boot string) ([]Entry, error)) ([]En
 	return es, err
 }
 
-func (a *Agent) waitHealthy(ctx context.Context) bool {
+func (a *Agent) waitHealthy(ctx context.Context, wait time.Duration) bool {
 	healthy := a.Healthy
 	if healthy == nil {
 		file := a.HealthFile
@@ -149,7 +158,7 @@ func (a *Agent) waitHealthy(ctx context.Context) bool {
 	if poll == 0 {
 		poll = 500 * time.Millisecond
 	}
-	deadline := time.NewTimer(a.timeout())
+	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	tick := time.NewTicker(poll)
 	defer tick.Stop()

@@ -277,7 +277,7 @@ func testRollbackAndCommit(t *testing.T) {
 	var said []string
 	agent := func(healthy bool) (Outcome, int) {
 		reboots := 0
-		a := &Agent{System: k.sys, Boot: k.mount, Healthy: func() bool { return healthy }, Timeout: 2 * time.Minute,
+		a := &Agent{System: k.sys, Boot: k.mount, Healthy: func() bool { return healthy }, Timeout: 2 * time.Minute, Uptime: func() time.Duration { return 0 },
 			Reboot: func() error { reboots++; return nil },
 			Say:    func(f string, args ...any) { said = append(said, sprintf(f, args...)) }}
 		o, err := a.Run(context.Background())
@@ -362,7 +362,7 @@ func TestRefuseReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	k.loaderBoots(t)
-	a := &Agent{System: k.sys, Boot: k.mount, Healthy: func() bool { return true }}
+	a := &Agent{System: k.sys, Boot: k.mount, Healthy: func() bool { return true }, Uptime: func() time.Duration { return 0 }}
 	if o, err := a.Run(context.Background()); o != Blessed || err != nil {
 		t.Fatalf("Agent.Run() = %d, %v; want Blessed", o, err)
 	}
@@ -378,6 +378,32 @@ func TestRefuseReplay(t *testing.T) {
 	if es := k.entries(t); len(es) != 2 || es[0].Name != "mitra-b.conf" || es[1].Name != "mitra-a.conf" {
 		t.Errorf("entries after a refused replay: %s", names(es))
 	}
+}
+
+// TestAgentDeadlineCountsFromBoot: an updater restarted 90 s after boot
+// (gokrazy restarts crashed programs) waits only the 30 s left of a
+// 2-minute deadline, not another 2 minutes.
+func TestAgentDeadlineCountsFromBoot(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pub, priv := newKey(t)
+		k := newFakeKiosk(t, testOptions)
+		in := &Installer{PublicKey: pub, Arch: "amd64", System: k.sys, Boot: k.mount}
+		if _, err := in.Install(bytes.NewReader(bundle(t, squashRoot(4096, 1), priv))); err != nil {
+			t.Fatal(err)
+		}
+		k.loaderBoots(t)
+		var rebootedAfter time.Duration
+		begin := time.Now()
+		a := &Agent{System: k.sys, Boot: k.mount, Healthy: func() bool { return false }, Timeout: 2 * time.Minute,
+			Uptime: func() time.Duration { return 90 * time.Second },
+			Reboot: func() error { rebootedAfter = time.Since(begin); return nil }}
+		if o, err := a.Run(context.Background()); o != Rebooting || err != nil {
+			t.Fatalf("Agent.Run() = %d, %v; want Rebooting", o, err)
+		}
+		if rebootedAfter != 30*time.Second {
+			t.Errorf("rebooted %v after the agent started, want 30s (2 min after boot)", rebootedAfter)
+		}
+	})
 }
 
 func TestEntryNames(t *testing.T) {

@@ -4,7 +4,7 @@
 //
 //   - at boot it judges the running root: a root on trial (its boot entry
 //     still counts tries) is blessed once the kiosk reports healthy, or
-//     rebooted through the boot loader after -health-timeout, so the loader
+//     rebooted through the boot loader -health-timeout after boot, so the loader
 //     falls back to the previous root when the tries run out;
 //   - it serves PUT /mitra/update (a bundle signed with the fleet key,
 //     written to the inactive root) and GET /mitra/update/status on -listen.
@@ -36,7 +36,7 @@ func main() {
 	tries := flag.Int("tries", update.DefaultTries, "boot counter of a newly installed root")
 	healthFile := flag.String("health-file", update.DefaultHealthFile, "file the kiosk writes when its first frame is up")
 	journal := flag.String("journal", "", "journal directory that must be readable for the kiosk to count as healthy")
-	timeout := flag.Duration("health-timeout", 2*time.Minute, "how long a root on trial has to become healthy before it reboots")
+	timeout := flag.Duration("health-timeout", 2*time.Minute, "how long after boot a root on trial has to become healthy before it reboots")
 	flag.Parse()
 
 	say := func(format string, args ...any) {
