@@ -139,6 +139,14 @@ func TestUpdateRollback(t *testing.T) {
 	} else {
 		t.Logf("after a reset: root %s, entries %v", st.Active, st.Entries)
 	}
+	// The updater's own account of all boots, for the record.
+	var lines []string
+	for _, l := range strings.Split(vm.SerialLog(), "\n") {
+		if strings.Contains(l, "MITRA-UPDATE: ") || strings.Contains(l, "BdsDxe: starting") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+	}
+	t.Logf("serial console, updater lines:\n%s", strings.Join(lines, "\n"))
 }
 
 // buildUpdateImage builds update.toml with the fleet key and the probe's
