@@ -28,6 +28,7 @@ type bootSources struct {
 	systemdBoot      string
 	cmdline          string
 	serialConsole    string
+	epoch            int64 // build time: root A's entry version
 }
 
 func platformFor(arch string) (platform, error) {
@@ -63,9 +64,14 @@ func addBootFilesPC(t *tree, src bootSources) error {
 	if err := t.file("/cmdline.txt", 0o444, []byte(src.cmdline)); err != nil {
 		return err
 	}
-	// No loader.conf: systemd-boot then boots the only entry with timeout 0.
-	entry := "title Mitra\nlinux /vmlinuz\noptions " + src.cmdline + "\n"
-	return t.file("/loader/entries/mitra.conf", 0o444, []byte(entry))
+	// No loader.conf: systemd-boot boots the first entry with timeout 0.
+	// Root A's entry is blessed (no boot counter); its version is the build
+	// time. An update (appliance/update) adds root B's entry with a counter
+	// and its bundle's later signing time as version, and the shared
+	// sort-key makes the loader order them by version, newest first, rather
+	// than by file name.
+	entry := fmt.Sprintf("title Mitra (root A)\nsort-key mitra\nversion %d\nlinux /vmlinuz\noptions %s\n", src.epoch, src.cmdline)
+	return t.file("/loader/entries/mitra-a.conf", 0o444, []byte(entry))
 }
 
 // Globs gok copies to a Raspberry Pi boot partition [gokrazy/tools

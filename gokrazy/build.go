@@ -179,7 +179,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	cmdline := Cmdline(layout, string(kernelCmdline), console, in.KernelExtraArgs)
 	boot := newTree()
-	if err := plat.addBootFiles(boot, bootSources{kernel: kernel.Dir, firmware: firmware.Dir, systemdBoot: o.SystemdBoot, cmdline: cmdline, serialConsole: console}); err != nil {
+	if err := plat.addBootFiles(boot, bootSources{kernel: kernel.Dir, firmware: firmware.Dir, systemdBoot: o.SystemdBoot, cmdline: cmdline, serialConsole: console, epoch: epoch}); err != nil {
 		return nil, err
 	}
 

@@ -81,7 +81,10 @@ func TestBuildCheckedByTools(t *testing.T) {
 	}
 	boot := extract(t, img, res.Layout.Boot)
 	runTool(t, fsck, "-n", boot)
-	entry := runTool(t, mtype, "-i", boot, "::/loader/entries/mitra.conf")
+	entry := runTool(t, mtype, "-i", boot, "::/loader/entries/mitra-a.conf")
+	if !strings.Contains(entry, "sort-key mitra\nversion 1764000000\n") {
+		t.Errorf("loader entry has no sort-key and version (appliance/update orders A and B by them):\n%s", entry)
+	}
 	if !strings.Contains(entry, "linux /vmlinuz\noptions "+res.Cmdline) {
 		t.Errorf("loader entry does not boot /vmlinuz with the command line:\n%s", entry)
 	}

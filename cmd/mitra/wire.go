@@ -21,6 +21,7 @@ import (
 	"github.com/mitra-kiosk/mitra/appliance/diag"
 	"github.com/mitra-kiosk/mitra/appliance/docprint"
 	"github.com/mitra-kiosk/mitra/appliance/engine"
+	"github.com/mitra-kiosk/mitra/appliance/update"
 	"github.com/mitra-kiosk/mitra/drivers/biometric"
 	"github.com/mitra-kiosk/mitra/drivers/biometric/rdservice"
 	"github.com/mitra-kiosk/mitra/drivers/biometric/rdservice/rdsim"
@@ -127,12 +128,27 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 
 // firstFrame announces the first frame on the log and, on the appliance's
 // framebuffer, on the serial console, where the image boot test and the
-// boot-time figures wait for it.
+// boot-time figures wait for it. On the appliance it also writes the health
+// file cmd/mitra-update waits for before it keeps a freshly updated root:
+// the first frame comes after the engine opened and recovered the journal,
+// so it means "UI up, journal readable".
 func firstFrame(logger *log.Logger, onConsole bool) {
 	logger.Printf("first frame")
 	if onConsole {
 		console("MITRA: first frame")
+		if err := markHealthy(); err != nil {
+			logger.Printf("health file: %v", err)
+		}
 	}
+}
+
+// markHealthy writes update.DefaultHealthFile (on /run, a tmpfs: every boot
+// starts unhealthy).
+func markHealthy() error {
+	if err := os.MkdirAll(filepath.Dir(update.DefaultHealthFile), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(update.DefaultHealthFile, []byte(buildinfo.String()+"\n"), 0o644)
 }
 
 // gateway returns the bill-payment back-end: the configured URL, or the

@@ -10,6 +10,9 @@
 //	mitractl receipt render FILE.bin -o FILE.png
 //	mitractl flash --image FILE --device /dev/sdX [--yes]   (write the appliance image to a card)
 //	mitractl diag --target HOST:PORT | --state DIR   (exit 1: needs attention, 2: unreachable)
+//	mitractl keygen [-key fleet.key -pub fleet.pub]
+//	mitractl bundle -image IMG -key fleet.key -o OUT.bundle
+//	mitractl update --image OUT.bundle --target HOST [--wait 5m]
 package main
 
 import (
@@ -38,6 +41,9 @@ const usage = `usage:
   mitractl receipt render FILE.bin -o FILE.png
   mitractl flash --image build/mitra-amd64.img --device /dev/sdX [--yes]
   mitractl diag --target HOST:PORT [--token T] [--json] | --state DIR
+  mitractl keygen [-key fleet.key -pub fleet.pub]       (fleet signing key pair)
+  mitractl bundle -image IMG -key fleet.key -o OUT      (sign a built image's root)
+  mitractl update --image BUNDLE --target HOST [--wait 5m]
 `
 
 func main() {
@@ -69,6 +75,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return diagCmd(args[1:], stdout, stderr)
 	case args[0] == "flash":
 		return flashCmd(args[1:], os.Stdin, stdout, stderr)
+	case args[0] == "keygen":
+		return keygen(args[1:], stdout, stderr)
+	case args[0] == "bundle":
+		return bundle(args[1:], stdout, stderr)
+	case args[0] == "update":
+		return pushUpdate(args[1:], stdout, stderr)
 	case len(args) >= 2 && args[0] == "receipt" && args[1] == "render":
 		return receiptRender(args[2:], stdout, stderr)
 	}

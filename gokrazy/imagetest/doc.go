@@ -7,6 +7,12 @@
 // mkfs.ext4 are installed; under CI=true their absence is a failure, not a
 // skip. probe/ is the stand-in kiosk the default test boots (fbdev + evdev,
 // the same appliance display path cmd/mitra uses).
+//
+// TestUpdateRollback (update.toml: the probe plus cmd/mitra-update) pushes
+// signed bundles over QEMU's user network: a root whose kiosk never becomes
+// healthy must be rolled back by systemd-boot's boot counting, a good one
+// must bless itself and survive a reset. It prints the update time and the
+// reboot-to-healthy time.
 package imagetest
 
 // InitMarker is the first line gokrazy's init prints on the console: the

@@ -51,6 +51,9 @@ type Config struct {
 	Snapshot bool
 	// Stdout receives QEMU's own output; nil discards it.
 	Stdout io.Writer
+	// HostForward are user-network port forwards in QEMU's hostfwd syntax
+	// ("tcp:127.0.0.1:7080-:7080"): how a test reaches a guest service.
+	HostForward []string
 }
 
 // VM is a running QEMU.
@@ -93,7 +96,7 @@ func Args(cfg Config, vars string) []string {
 		"-vga", "std",
 		// An absolute pointer the guest sees as an evdev touch device.
 		"-device", "virtio-tablet-pci",
-		"-netdev", "user,id=n0",
+		"-netdev", netdev(cfg.HostForward),
 		"-device", "e1000,netdev=n0",
 		"-serial", "file:" + filepath.Join(cfg.Dir, "serial.log"),
 		"-qmp", "unix:" + filepath.Join(cfg.Dir, "qmp.sock") + ",server,nowait",
@@ -102,6 +105,15 @@ func Args(cfg Config, vars string) []string {
 		args = append(args, "-display", "none")
 	}
 	return args
+}
+
+// netdev is the user-mode network with cfg's port forwards.
+func netdev(forwards []string) string {
+	s := "user,id=n0"
+	for _, f := range forwards {
+		s += ",hostfwd=" + f
+	}
+	return s
 }
 
 func orDefault(s, d string) string {
@@ -181,9 +193,25 @@ func (vm *VM) SerialLog() string {
 // WaitSerial waits until a serial console line contains marker and returns
 // the time since QEMU started and the line.
 func (vm *VM) WaitSerial(ctx context.Context, marker string) (time.Duration, string, error) {
+	return vm.WaitSerialSince(ctx, 0, marker)
+}
+
+// SerialMark is the serial log's current length: a guest that reboots
+// repeats its markers, so waits after an event start from a mark.
+func (vm *VM) SerialMark() int {
+	fi, err := os.Stat(vm.serial)
+	if err != nil {
+		return 0
+	}
+	return int(fi.Size())
+}
+
+// WaitSerialSince is WaitSerial for output after mark (a SerialMark).
+func (vm *VM) WaitSerialSince(ctx context.Context, mark int, marker string) (time.Duration, string, error) {
 	for {
-		if b, err := os.ReadFile(vm.serial); err == nil {
-			if i := bytes.Index(b, []byte(marker)); i >= 0 {
+		if b, err := os.ReadFile(vm.serial); err == nil && len(b) >= mark {
+			if i := bytes.Index(b[mark:], []byte(marker)); i >= 0 {
+				i += mark
 				at := time.Since(vm.started)
 				start := bytes.LastIndexByte(b[:i], '\n') + 1
 				end := bytes.IndexByte(b[i:], '\n')
@@ -280,6 +308,13 @@ func (vm *VM) Tap(x, y, w, h int) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return nil
+}
+
+// Reset presses the reset button: the guest reboots through the firmware
+// without a shutdown.
+func (vm *VM) Reset() error {
+	_, err := vm.command("system_reset", nil)
+	return err
 }
 
 // Quit asks QEMU to exit (like pulling the power: the guest gets no

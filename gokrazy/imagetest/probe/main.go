@@ -7,6 +7,9 @@
 //     /dev/console once the frame is in the framebuffer
 //   - on every touch (or tablet click) paints a square at the touch point
 //     and writes "MITRA-PROBE: touch X Y"
+//   - after the first frame writes the health file cmd/mitra-update waits
+//     for (as cmd/mitra does), unless -unhealthy: then it exits at once,
+//     a broken kiosk for the update rollback test
 //   - counts its boots in /perm/probe/boots (appended and fsync'd) and
 //     writes "MITRA-PROBE: boot N", so a test can check that /perm is
 //     writable and survives a power cut
@@ -14,6 +17,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -22,6 +26,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/mitra-kiosk/mitra/appliance/update"
 	"github.com/mitra-kiosk/mitra/drivers/display"
 	"github.com/mitra-kiosk/mitra/drivers/display/evdev"
 	"github.com/mitra-kiosk/mitra/drivers/display/fbdev"
@@ -31,12 +36,18 @@ import (
 const console = "/dev/console"
 
 func main() {
+	unhealthy := flag.Bool("unhealthy", false, "exit at once: a kiosk that never becomes healthy")
+	flag.Parse()
 	con, err := os.OpenFile(console, os.O_WRONLY, 0)
 	if err != nil {
 		log.Fatalf("probe: %v", err)
 	}
 	say := func(format string, args ...any) {
 		fmt.Fprintf(con, "MITRA-PROBE: "+format+"\n", args...)
+	}
+	if *unhealthy {
+		say("unhealthy build: exiting")
+		os.Exit(1)
 	}
 	if n, err := countBoot(); err != nil {
 		say("perm: %v", err)
@@ -70,6 +81,11 @@ func main() {
 	}
 	info := scr.Info()
 	say("first frame %dx%d %dbpp", size.X, size.Y, info.BitsPerPixel)
+	if err := os.MkdirAll("/run/mitra", 0o755); err != nil {
+		say("health file: %v", err)
+	} else if err := os.WriteFile(update.DefaultHealthFile, []byte("probe\n"), 0o644); err != nil {
+		say("health file: %v", err)
+	}
 
 	in, err := evdev.Open(evdev.Opts{Width: size.X, Height: size.Y, Logf: func(f string, a ...any) { say(f, a...) }})
 	if err != nil {
