@@ -60,7 +60,7 @@ func Devices() ([]Device, error) {
 		devs = append(devs, Device{Card: Card{Number: card}, Number: dev, Path: filepath.Join(devSndDir, e.Name())})
 	}
 	if len(devs) == 0 {
-		return nil, fmt.Errorf("%w: no ALSA playback device in %s (the amd64 gokrazy kernel has no HDA codec driver; plug in a USB speaker, or check the kernel has snd-usb-audio)", audio.ErrNoDevice, devSndDir)
+		return nil, fmt.Errorf("%w: no ALSA playback device in %s (the amd64 gokrazy kernel has the HDA controller but no codec driver and no snd-usb-audio; the Pi kernel has the headphone jack and HDMI)", audio.ErrNoDevice, devSndDir)
 	}
 	sort.Slice(devs, func(i, j int) bool {
 		if devs[i].Card.Number != devs[j].Card.Number {

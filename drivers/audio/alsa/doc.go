@@ -12,10 +12,11 @@
 // and the buffer ran dry) is recovered by PREPARE and writing on.
 //
 // Devices are found without udev by listing /dev/snd; card names come from
-// /proc/asound/cards. The amd64 gokrazy kernel has no HD-audio codec
-// driver, so a PC kiosk has no device here unless a USB speaker (snd-usb-
-// audio) is plugged in and the kernel has that driver; Open then reports
-// audio.ErrNoDevice with that hint.
+// /proc/asound/cards. The amd64 gokrazy kernel (kernel.amd64, 7.1) builds in
+// snd-pcm and snd-hda-intel but no HD-audio codec driver and no
+// snd-usb-audio, so a PC kiosk on it has no PCM device: OpenDefault reports
+// audio.ErrNoDevice with that hint, and the kiosk runs silent. The Pi kernel
+// has the bcm2835 headphone jack and HDMI audio.
 //
 // # Spec
 //
