@@ -5,6 +5,9 @@
 // of the exact texts. `make voices` runs it from the module root.
 //
 // The files are committed, so building and testing Mitra need no espeak-ng.
+//
+// With -wav DIR it instead writes the prompts built into ui/voice, decoded,
+// as DIR/<lang>/<id>.wav, to listen to them (aplay, or any player).
 package main
 
 import (
@@ -35,7 +38,14 @@ func main() {
 	// a touchscreen for the first time.
 	speed := flag.Int("speed", 150, "speaking rate, words per minute")
 	rate := flag.Int("rate", 16000, "sample rate of the prompts, Hz")
+	wavDir := flag.String("wav", "", "write the embedded prompts as WAV files here, and record nothing")
 	flag.Parse()
+	if *wavDir != "" {
+		if err := exportWAV(*wavDir); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if err := run(*out, *espeak, *speed, *rate); err != nil {
 		log.Fatal(err)
 	}
@@ -102,6 +112,33 @@ func run(out, espeak string, speed, rate int) error {
 	})
 	log.Printf("%d prompts, %d bytes of recordings", len(m.Prompts), total)
 	return err
+}
+
+// exportWAV writes every embedded prompt, decoded, to dir as WAV.
+func exportWAV(dir string) error {
+	m, err := voice.EmbeddedManifest()
+	if err != nil {
+		return err
+	}
+	for _, e := range m.Prompts {
+		c, err := voice.Clip(e.Lang, e.ID)
+		if err != nil {
+			return err
+		}
+		name := filepath.Join(dir, string(e.Lang), e.ID+".wav")
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := wav.Encode(&b, c); err != nil {
+			return err
+		}
+		if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	log.Printf("%d prompts written to %s", len(m.Prompts), dir)
+	return nil
 }
 
 // encode compresses c as voice.Clip reads it: IMA ADPCM, then DEFLATE,
