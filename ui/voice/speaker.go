@@ -27,7 +27,9 @@ type Speaker struct {
 }
 
 // New returns a Speaker playing on p at audio.DefaultVolume. The Speaker
-// does not own p: closing p is the caller's job, after Speaker.Close.
+// does not own p: closing p is the caller's job, after Speaker.Close. p may
+// be nil (a kiosk without a sound device): the Speaker then keeps its state
+// and plays nothing.
 func New(p audio.Player, enabled bool) *Speaker {
 	return &Speaker{p: p, enabled: enabled, vol: audio.DefaultVolume}
 }
@@ -156,7 +158,7 @@ func (s *Speaker) startLocked() {
 	if s.cancel != nil {
 		s.cancel()
 	}
-	if !s.enabled || s.lastID == "" {
+	if !s.enabled || s.lastID == "" || s.p == nil {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())

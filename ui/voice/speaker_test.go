@@ -154,6 +154,18 @@ func TestErr(t *testing.T) {
 	}
 }
 
+func TestNilPlayer(t *testing.T) {
+	s := New(nil, true)
+	if !s.SayScreen(i18n.Hindi, "home") {
+		t.Errorf("SayScreen(home) = false")
+	}
+	s.Repeat()
+	s.Wait()
+	if err := s.Err(); err != nil {
+		t.Errorf("Err() = %v with no player", err)
+	}
+}
+
 func summary(p []wavsink.Played) []string {
 	var out []string
 	for _, x := range p {
