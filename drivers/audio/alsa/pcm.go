@@ -122,6 +122,20 @@ func OpenDefault(opts *Opts) (*Dev, error) {
 	return Open(devs[0], opts)
 }
 
+// Setup is the configuration the card accepted for the last clip: the
+// rate and channel count it plays (clips are converted to them) and the
+// period in frames. It is zero before the first Play.
+type Setup struct {
+	Rate, Channels, PeriodFrames int
+}
+
+// Setup returns the card's configuration, for the technician's diagnostics.
+func (d *Dev) Setup() Setup {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return Setup{Rate: d.rate, Channels: d.channels, PeriodFrames: d.period}
+}
+
 // Underruns counts the buffer underruns recovered since Open; the
 // technician's diagnostics show it.
 func (d *Dev) Underruns() int {

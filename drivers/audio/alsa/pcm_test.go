@@ -312,34 +312,113 @@ func FuzzParseCards(f *testing.F) {
 	})
 }
 
-// TestRealDevice plays 200 ms of a tone on the first card, when the
-// machine has one (and MITRA_ALSA_TEST=1, so a CI runner with a sound card
-// stays quiet).
+// TestRealDevice plays on every ALSA playback device of the machine, when
+// it has one and MITRA_ALSA_TEST=1 (so a CI runner with a sound card stays
+// quiet): a 200 ms tone at 16 and 22.05 kHz to the end, and a 2 s tone
+// stopped after 100 ms. It passes against the kernel's snd-dummy cards
+// (default model: mono 5.5–48 kHz; model=ac97: stereo 48 kHz only).
 func TestRealDevice(t *testing.T) {
 	if os.Getenv("MITRA_ALSA_TEST") == "" {
-		t.Skip("set MITRA_ALSA_TEST=1 to play a tone on the first ALSA device")
+		t.Skip("set MITRA_ALSA_TEST=1 to play tones on the ALSA devices")
 	}
-	d, err := OpenDefault(nil)
+	devs, err := Devices()
 	if errors.Is(err, audio.ErrNoDevice) {
 		t.Skip(err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
-	c := audio.Clip{Rate: 16000, Samples: make([]int16, 3200)}
+	for _, dev := range devs {
+		t.Run(filepath.Base(dev.Path), func(t *testing.T) {
+			t.Logf("device %v", dev)
+			d, err := Open(dev, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			for _, rate := range []int{16000, 22050} {
+				c := squareWave(rate, 200*time.Millisecond)
+				start := time.Now()
+				if err := d.Play(context.Background(), c); err != nil {
+					t.Fatalf("Play(%d Hz) = %v", rate, err)
+				}
+				took := time.Since(start)
+				t.Logf("Play(200 ms at %d Hz) took %v; setup %+v, underruns %d", rate, took, d.Setup(), d.Underruns())
+				if took < 180*time.Millisecond || took > 2*time.Second {
+					t.Errorf("Play() of 200 ms took %v", took)
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			if err := d.Play(ctx, squareWave(16000, 2*time.Second)); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("Play() cancelled = %v, want DeadlineExceeded", err)
+			}
+			took := time.Since(start)
+			t.Logf("Play(2 s) cancelled after 100 ms returned after %v", took)
+			if took > 500*time.Millisecond {
+				t.Errorf("a cancelled Play() took %v to stop", took)
+			}
+			// The device plays again after a DROP.
+			if err := d.Play(context.Background(), squareWave(16000, 50*time.Millisecond)); err != nil {
+				t.Errorf("Play() after a cancel = %v", err)
+			}
+		})
+	}
+}
+
+// squareWave is a 500 Hz square wave at a tenth of full scale.
+func squareWave(rate int, d time.Duration) audio.Clip {
+	c := audio.Clip{Rate: rate, Samples: make([]int16, int(d.Seconds()*float64(rate)))}
 	for i := range c.Samples {
-		if i/16%2 == 0 { // 500 Hz square wave
+		if i*1000/rate%2 == 0 {
 			c.Samples[i] = 3000
 		} else {
 			c.Samples[i] = -3000
 		}
 	}
-	start := time.Now()
-	if err := d.Play(context.Background(), c); err != nil {
-		t.Fatalf("Play() = %v", err)
+	return c
+}
+
+// TestRealUnderrun checks on a real device (as TestRealDevice) what the
+// underrun recovery in Play relies on: a buffer left to run dry makes the
+// next WRITEI_FRAMES fail with EPIPE, and PREPARE makes writing work again.
+func TestRealUnderrun(t *testing.T) {
+	if os.Getenv("MITRA_ALSA_TEST") == "" {
+		t.Skip("set MITRA_ALSA_TEST=1 to test on the ALSA devices")
 	}
-	if got := time.Since(start); got < 150*time.Millisecond {
-		t.Errorf("Play() of 200 ms returned after %v", got)
+	devs, err := Devices()
+	if err != nil {
+		t.Skip(err)
 	}
+	d, err := Open(devs[0], &Opts{PeriodFrames: 256, Periods: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.configure(16000); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]int16, d.period*d.channels)
+	write := func() error {
+		x := xferi{buf: unsafe.Pointer(&buf[0]), frames: uint(d.period)}
+		return d.k.ioctl(ioctlWriteIFrames, unsafe.Pointer(&x))
+	}
+	if err := d.k.ioctl(ioctlPrepare, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(); err != nil { // reaches the start threshold: playing
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // 512 frames at 16 kHz last 32 ms
+	if err := write(); !errors.Is(err, unix.EPIPE) {
+		t.Fatalf("WRITEI_FRAMES after the buffer ran dry = %v, want EPIPE", err)
+	}
+	if err := d.k.ioctl(ioctlPrepare, nil); err != nil {
+		t.Fatalf("PREPARE after underrun = %v", err)
+	}
+	if err := write(); err != nil {
+		t.Errorf("WRITEI_FRAMES after PREPARE = %v", err)
+	}
+	d.k.ioctl(ioctlDrop, nil)
 }
