@@ -150,3 +150,18 @@ func BenchmarkClip(b *testing.B) {
 		}
 	}
 }
+
+func FuzzDecode(f *testing.F) {
+	b, err := PromptFile(i18n.English, "idle.title")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c, err := Decode(in)
+		if err == nil && c.Rate <= 0 {
+			t.Fatalf("Decode() = a clip without a rate, and no error")
+		}
+	})
+}
