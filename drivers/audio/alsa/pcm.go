@@ -30,6 +30,9 @@ var DefaultOpts = Opts{PeriodFrames: 1024, Periods: 4}
 // fallbackRates are tried, in order, when a card refuses the clip's rate.
 var fallbackRates = []uint32{48000, 44100, 32000, 16000}
 
+// minRate is the lowest rate speech stays intelligible at (telephone band).
+const minRate = 8000
+
 // kernel is the ioctl surface of an open PCM device; tests put a fake card
 // behind it.
 type kernel interface {
@@ -254,7 +257,13 @@ func (d *Dev) configure(rate uint32) error {
 			}
 		}
 		if cardRate == 0 {
-			return fmt.Errorf("alsa: the card plays %d–%d Hz, none of it usable for a %d Hz clip", p.interval(paramRate).min, p.interval(paramRate).max, rate)
+			// Nothing higher: the nearest rate the card has. Linear
+			// downsampling aliases a little, which beats silence.
+			// (snd-aloop holds a card at the rate its other end runs.)
+			cardRate = p.interval(paramRate).clamp(rate)
+			if !p.interval(paramRate).contains(cardRate) || cardRate < minRate {
+				return fmt.Errorf("alsa: the card plays %d–%d Hz, none of it usable for a %d Hz clip", p.interval(paramRate).min, p.interval(paramRate).max, rate)
+			}
 		}
 	}
 	p.mask(paramAccess).set(accessRWInterleaved)

@@ -229,13 +229,22 @@ func TestCancelledBeforeWrite(t *testing.T) {
 	}
 }
 
-func TestRefusedRate(t *testing.T) {
+func TestRatesBelow(t *testing.T) {
 	card := newFakeCard()
-	card.rate = interval{min: 96000, max: 96000}
+	card.rate = interval{min: 16000, max: 16000}
 	d, _ := newDev(card, nil)
+	if err := d.Play(context.Background(), audio.Clip{Rate: 22050, Samples: make([]int16, 2205)}); err != nil {
+		t.Fatalf("Play(22050 Hz) on a 16 kHz-only card = %v", err)
+	}
+	if got, want := d.Setup().Rate, 16000; got != want {
+		t.Errorf("Setup().Rate = %d, want %d", got, want)
+	}
+	card = newFakeCard()
+	card.rate = interval{min: 4000, max: 4000}
+	d, _ = newDev(card, nil)
 	err := d.Play(context.Background(), audio.Clip{Rate: 16000, Samples: make([]int16, 10)})
-	if err == nil || !strings.Contains(err.Error(), "96000") {
-		t.Errorf("Play() on a 96 kHz-only card = %v, want an error naming the card's range", err)
+	if err == nil || !strings.Contains(err.Error(), "4000–4000 Hz") {
+		t.Errorf("Play() on a 4 kHz-only card = %v, want an error naming the card's range", err)
 	}
 }
 

@@ -21,13 +21,15 @@ import (
 // has neither. TestVM boots a Debian kernel in QEMU with this test binary
 // as /init and two snd-dummy cards (a mono 5.5–48 kHz card and one that,
 // like an AC'97 codec, takes stereo 48 kHz only), and checks the tests
-// passed there. `make alsa-vm-test` fetches the kernel and runs it.
+// passed there; a snd-aloop card captures what the driver plays, to check
+// the samples arrive intact. `make alsa-vm-test` fetches the kernel and
+// runs it.
 
 // vmMarker is printed by the VM when the tests there passed.
 const vmMarker = "ALSA-VM: PASS"
 
 // vmModules are loaded in this order (each needs the ones before).
-var vmModules = []string{"soundcore", "snd", "snd-timer", "snd-pcm", "snd-dummy"}
+var vmModules = []string{"soundcore", "snd", "snd-timer", "snd-pcm", "snd-dummy", "snd-aloop"}
 
 func TestMain(m *testing.M) {
 	if os.Getpid() != 1 {
@@ -37,7 +39,7 @@ func TestMain(m *testing.M) {
 	vmInit()
 	flag.Parse()
 	flag.Set("test.v", "true")
-	flag.Set("test.run", "TestReal|TestLayout|TestIoctlNumbers")
+	flag.Set("test.run", "TestReal|TestLayout|TestIoctl")
 	os.Setenv("MITRA_ALSA_TEST", "1")
 	if m.Run() == 0 {
 		fmt.Println(vmMarker)
@@ -55,8 +57,11 @@ func vmInit() {
 	unix.Mount("sysfs", "/sys", "sysfs", 0, "")
 	for _, m := range vmModules {
 		params := ""
-		if m == "snd-dummy" {
+		switch m {
+		case "snd-dummy": // cards 0 and 1
 			params = "enable=1,1 model=,ac97 pcm_devs=1,1 pcm_substreams=1,1"
+		case "snd-aloop": // card 2, id Loopback: what device 0 plays, device 1 captures
+			params = "enable=1 index=2 id=Loopback pcm_substreams=1"
 		}
 		b, err := os.ReadFile("/m/" + m + ".ko")
 		if err == nil {
@@ -67,7 +72,7 @@ func vmInit() {
 		}
 	}
 	for range 50 {
-		if _, err := os.Stat("/dev/snd/pcmC1D0p"); err == nil {
+		if _, err := os.Stat("/dev/snd/pcmC2D1c"); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
