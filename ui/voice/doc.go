@@ -23,4 +23,9 @@
 //
 // Say never blocks the UI: the prompt plays on its own goroutine, and a new
 // Say cuts the previous prompt short, as a citizen who taps on expects.
+//
+// This package imports drivers/audio for its Clip, Player and Volume types
+// only: that package holds no hardware code, as image holds none for the
+// display. Which Player (alsa, malgo, wavsink) is chosen in cmd/mitra, so ui
+// still never links a driver.
 package voice

@@ -20,6 +20,10 @@ type Opts struct {
 	Dir string
 	// Realtime makes Play last as long as the clip.
 	Realtime bool
+	// Keep, if positive, is how many of the latest clips are kept (and
+	// their files, with Dir); older ones are dropped, so a headless kiosk
+	// running for months does not fill its memory or its disk.
+	Keep int
 }
 
 // Played is one call of Play.
@@ -35,9 +39,10 @@ type Played struct {
 type Sink struct {
 	opts Opts
 
-	mu     sync.Mutex
-	played []Played
-	closed bool
+	mu      sync.Mutex
+	played  []Played
+	dropped int // records dropped from the front of played (Opts.Keep)
+	closed  bool
 }
 
 var _ audio.Player = (*Sink)(nil)
@@ -63,15 +68,22 @@ func (s *Sink) Play(ctx context.Context, c audio.Clip) error {
 		s.mu.Unlock()
 		return errClosed
 	}
-	i := len(s.played)
-	p := Played{Clip: audio.Clip{Rate: c.Rate, Samples: append([]int16(nil), c.Samples...)}}
-	s.played = append(s.played, p)
+	n := s.dropped + len(s.played) // clips played before this one
+	s.played = append(s.played, Played{Clip: audio.Clip{Rate: c.Rate, Samples: append([]int16(nil), c.Samples...)}})
+	if s.opts.Keep > 0 && len(s.played) > s.opts.Keep {
+		old := s.played[0]
+		s.played = s.played[1:]
+		s.dropped++
+		if old.File != "" {
+			os.Remove(old.File)
+		}
+	}
 	s.mu.Unlock()
+	i := n
 
-	var err error
 	if s.opts.Dir != "" {
-		name := filepath.Join(s.opts.Dir, fmt.Sprintf("%04d.wav", i+1))
-		if err = writeFile(name, c); err != nil {
+		name := filepath.Join(s.opts.Dir, fmt.Sprintf("%04d.wav", n+1))
+		if err := writeFile(name, c); err != nil {
 			return err
 		}
 		s.update(i, func(p *Played) { p.File = name })
@@ -94,10 +106,13 @@ func (s *Sink) Play(ctx context.Context, c audio.Clip) error {
 	}
 }
 
+// update changes the record of the (i+1)th clip played, if still kept.
 func (s *Sink) update(i int, f func(*Played)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f(&s.played[i])
+	if j := i - s.dropped; j >= 0 && j < len(s.played) {
+		f(&s.played[j])
+	}
 }
 
 func writeFile(name string, c audio.Clip) error {
@@ -115,17 +130,19 @@ func writeFile(name string, c audio.Clip) error {
 	return nil
 }
 
-// Played returns a copy of the record of every Play call, oldest first.
+// Played returns a copy of the record of every Play call (the latest
+// Opts.Keep), oldest first.
 func (s *Sink) Played() []Played {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Played(nil), s.played...)
 }
 
-// Reset forgets the clips played so far.
+// Reset forgets the clips played so far (their files stay).
 func (s *Sink) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.dropped += len(s.played)
 	s.played = nil
 }
 

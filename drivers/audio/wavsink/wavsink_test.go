@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -62,4 +63,24 @@ func TestRealtimeInterrupt(t *testing.T) {
 			t.Errorf("Played() = %+v, want second interrupted", p)
 		}
 	})
+}
+
+func TestKeep(t *testing.T) {
+	dir := t.TempDir()
+	s := New(&Opts{Dir: dir, Keep: 2})
+	for i := range 5 {
+		s.Play(context.Background(), audio.Clip{Rate: 8000, Samples: []int16{int16(i)}})
+	}
+	p := s.Played()
+	if len(p) != 2 || p[0].Clip.Samples[0] != 3 || p[1].Clip.Samples[0] != 4 {
+		t.Fatalf("Played() = %+v, want the last two clips", p)
+	}
+	files, _ := os.ReadDir(dir)
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name())
+	}
+	if want := []string{"0004.wav", "0005.wav"}; !slices.Equal(names, want) {
+		t.Errorf("files = %v, want %v", names, want)
+	}
 }
