@@ -2,6 +2,7 @@ package voice
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -40,6 +41,23 @@ func (p Prompt) Text(lang i18n.Lang) string {
 		}
 	}
 	return b.String()
+}
+
+// Spoken is Text(lang) as the synthesiser is given it: symbols a reader
+// understands but espeak-ng reads out wrongly are spelt out. espeak-ng says
+// "slash" for "/" (in English, even inside Hindi), skips "₹" in Hindi and
+// says "rupee ten" for "₹10" in English.
+func (p Prompt) Spoken(lang i18n.Lang) string { return spoken(lang, p.Text(lang)) }
+
+var rupees = regexp.MustCompile(`₹\s*([0-9]+(?:,[0-9]+)*)`)
+
+func spoken(lang i18n.Lang, text string) string {
+	or, rs := " or ", "$1 rupees"
+	if lang == i18n.Hindi {
+		or, rs = " या ", "$1 रुपये"
+	}
+	text = rupees.ReplaceAllString(text, rs)
+	return strings.ReplaceAll(text, "/", or)
 }
 
 func prompt(keys ...string) Prompt { return Prompt{Keys: keys} }

@@ -5,9 +5,11 @@
 // catalogue (ui/i18n) and built into the binary: a kiosk has no network
 // text-to-speech and a Pi is too slow to synthesise while drawing. The
 // catalogue keys each prompt speaks are listed in Screens and Events;
-// prompts/manifest.json records the exact text each recording was made from,
-// and a test fails when the catalogue text has changed since (run `make
-// voices`), or when a listed screen has no recording in a language.
+// prompts/manifest.json records the catalogue text each recording was made
+// from and the exact text espeak-ng was given (symbols spelt out: "₹10" as
+// "10 rupees", "/" as "or"), and a test fails when the catalogue text has
+// changed since (run `make voices`), or when a listed screen has no
+// recording in a language.
 //
 // Recordings are 16 kHz mono, compressed 4:1 with IMA ADPCM
 // (internal/adpcm) and then with DEFLATE, 5.6:1 in all. The generator is

@@ -48,8 +48,10 @@ type Entry struct {
 	Lang  i18n.Lang `json:"lang"`
 	ID    string    `json:"id"`
 	Voice string    `json:"voice"`
-	// Text is exactly what the synthesiser was given.
+	// Text is the catalogue text the prompt was made from (Prompt.Text).
 	Text string `json:"text"`
+	// Spoken is exactly what the synthesiser was given (Prompt.Spoken).
+	Spoken string `json:"spoken"`
 	// File is the path under PromptDir.
 	File    string `json:"file"`
 	Samples int    `json:"samples"`

@@ -69,6 +69,9 @@ func TestManifestCurrent(t *testing.T) {
 			if got, want := e.Text, p.Text(lang); got != want {
 				t.Errorf("prompt %s/%s is stale: recorded from %q, the catalogue now says %q; run make voices", lang, p.ID(), got, want)
 			}
+			if got, want := e.Spoken, p.Spoken(lang); got != want {
+				t.Errorf("prompt %s/%s was spoken as %q, the rules now give %q; run make voices", lang, p.ID(), got, want)
+			}
 			if e.Voice != Voices[lang] {
 				t.Errorf("prompt %s/%s recorded with voice %q, want %q", lang, p.ID(), e.Voice, Voices[lang])
 			}
@@ -94,6 +97,23 @@ func TestPromptTexts(t *testing.T) {
 	}
 	if got, want := Screens["attract"].Text(i18n.Hindi), "ई-मित्र प्लस में आपका स्वागत है। शुरू करने के लिए छुएं"; got != want {
 		t.Errorf("attract prompt = %q, want %q", got, want)
+	}
+}
+
+func TestSpoken(t *testing.T) {
+	for _, tt := range []struct {
+		lang     i18n.Lang
+		in, want string
+	}{
+		{i18n.English, "Insert notes of ₹10 to ₹2000, one at a time", "Insert notes of 10 rupees to 2000 rupees, one at a time"},
+		{i18n.Hindi, "₹10 से ₹2000 तक के नोट", "10 रुपये से 2000 रुपये तक के नोट"},
+		{i18n.Hindi, "तहसील/कोषालय जाएँ", "तहसील या कोषालय जाएँ"},
+		{i18n.English, "Aadhaar / Jan Aadhaar", "Aadhaar  or  Jan Aadhaar"},
+		{i18n.English, "₹1,50,000 paid", "1,50,000 rupees paid"},
+	} {
+		if got := spoken(tt.lang, tt.in); got != tt.want {
+			t.Errorf("spoken(%s, %q) = %q, want %q", tt.lang, tt.in, got, tt.want)
+		}
 	}
 }
 

@@ -68,7 +68,7 @@ func run(out, espeak string, speed, rate int) error {
 			if strings.Contains(text, "⟦") {
 				return fmt.Errorf("prompt %s: a key is missing from the catalogue: %s", p.ID(), text)
 			}
-			c, err := synthesise(espeak, voice.Voices[lang], speed, text)
+			c, err := synthesise(espeak, voice.Voices[lang], speed, p.Spoken(lang))
 			if err != nil {
 				return fmt.Errorf("prompt %s/%s: %w", lang, p.ID(), err)
 			}
@@ -84,7 +84,7 @@ func run(out, espeak string, speed, rate int) error {
 			keep[file] = true
 			sum := sha256.Sum256(b)
 			m.Prompts = append(m.Prompts, voice.Entry{
-				Lang: lang, ID: p.ID(), Voice: voice.Voices[lang], Text: text, File: file,
+				Lang: lang, ID: p.ID(), Voice: voice.Voices[lang], Text: text, Spoken: p.Spoken(lang), File: file,
 				Samples: len(c.Samples), SHA256: hex.EncodeToString(sum[:]),
 			})
 			total += len(b)
