@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -29,6 +30,10 @@ var DefaultOpts = Opts{PeriodFrames: 1024, Periods: 4}
 
 // fallbackRates are tried, in order, when a card refuses the clip's rate.
 var fallbackRates = []uint32{48000, 44100, 32000, 16000}
+
+// maxStalls is how many writes in a row may fail to move any frame
+// (underrun after underrun) before Play gives up on the card.
+const maxStalls = 50
 
 // minRate is the lowest rate speech stays intelligible at (telephone band).
 const minRate = 8000
@@ -168,10 +173,15 @@ func (d *Dev) Play(ctx context.Context, c audio.Clip) error {
 	if err := d.k.ioctl(ioctlPrepare, nil); err != nil {
 		return fmt.Errorf("alsa: PREPARE: %w", err)
 	}
+	stalls := 0 // writes in a row that moved nothing
 	for off := 0; off < len(frames); {
 		if err := ctx.Err(); err != nil {
 			d.k.ioctl(ioctlDrop, nil)
 			return err
+		}
+		if stalls > maxStalls {
+			d.k.ioctl(ioctlDrop, nil)
+			return fmt.Errorf("alsa: WRITEI_FRAMES: %d underruns in a row, the card does not play", stalls)
 		}
 		n := min(d.period, len(frames)-off)
 		x := xferi{buf: unsafe.Pointer(&buf[off*d.channels]), frames: uint(n)}
@@ -183,11 +193,16 @@ func (d *Dev) Play(ctx context.Context, c audio.Clip) error {
 			// with the buffer empty. PREPARE and write on; the
 			// listener hears a short gap, not a lost prompt.
 			d.underruns++
+			stalls++
 			if err := d.k.ioctl(ioctlPrepare, nil); err != nil {
 				return fmt.Errorf("alsa: PREPARE after underrun: %w", err)
 			}
 			continue
 		case errors.Is(err, unix.EAGAIN):
+			// Only a non-blocking descriptor says this (os.File.Fd
+			// makes ours blocking); wait rather than spin.
+			stalls++
+			time.Sleep(time.Millisecond)
 			continue
 		case err != nil:
 			d.k.ioctl(ioctlDrop, nil)
@@ -198,6 +213,7 @@ func (d *Dev) Play(ctx context.Context, c audio.Clip) error {
 			return fmt.Errorf("alsa: WRITEI_FRAMES wrote %d frames", x.result)
 		}
 		off += x.result
+		stalls = 0
 	}
 	return d.drain(ctx)
 }

@@ -27,7 +27,8 @@ type fakeCard struct {
 	frames     []int16 // interleaved frames written
 	setup      hwParams
 	sw         swParams
-	underrunAt int // the write that fails with EPIPE (1-based; 0: none)
+	underrunAt int  // the write that fails with EPIPE (1-based; 0: none)
+	dead       bool // every write fails with EPIPE
 	writes     int
 	drainBlock chan struct{} // if set, DRAIN waits until DROP
 }
@@ -76,7 +77,7 @@ func (c *fakeCard) ioctl(req uintptr, arg unsafe.Pointer) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.writes++
-		if c.writes == c.underrunAt {
+		if c.writes == c.underrunAt || c.dead {
 			return unix.EPIPE
 		}
 		ch := int(c.setup.interval(paramChannels).min)
@@ -194,6 +195,16 @@ func TestUnderrunRecovery(t *testing.T) {
 	}
 	if got := d.Underruns(); got != 1 {
 		t.Errorf("Underruns() = %d, want 1", got)
+	}
+}
+
+func TestDeadCard(t *testing.T) {
+	card := newFakeCard()
+	card.dead = true
+	d, _ := newDev(card, nil)
+	err := d.Play(context.Background(), audio.Clip{Rate: 48000, Samples: make([]int16, 480)})
+	if err == nil || !strings.Contains(err.Error(), "underruns in a row") {
+		t.Errorf("Play() on a card that never plays = %v, want an error", err)
 	}
 }
 
