@@ -124,10 +124,12 @@ func TestRealLoopback(t *testing.T) {
 		rec := <-got
 		t.Logf("card at %d Hz × %d (driver setup %+v): captured %d samples", tt.rate, tt.channels, setup, len(rec))
 		start := slices.IndexFunc(rec, func(s int16) bool { return s != 0 })
-		// snd-aloop copies to the capture side as its timer ticks, and
-		// the ticks after the playback stream stops are lost (the last
-		// 192 frames here, then stale buffer contents); so the check
-		// stops one capture period before the end.
+		// snd-aloop copies to the capture side as its timers tick; when
+		// the capture timer lags the playback one, loopback_pos_update
+		// (sound/drivers/aloop.c) moves the playback position on without
+		// copying, so the last jiffies of a stream can be lost (0–192
+		// frames here, varying run to run, then stale buffer contents).
+		// The check stops one capture period before the end.
 		n := len(tt.want) - 256*int(tt.channels)
 		if start < 0 || len(rec)-start < n {
 			t.Fatalf("captured %d samples, the clip starts at %d; want %d samples of clip", len(rec), start, n)
