@@ -20,7 +20,7 @@ APT_QEMU := qemu-system-x86 ovmf
 ARCH ?= amd64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: bench-boot golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
+.PHONY: bench-boot voices alsa-vm-test golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
 
 help:
 	@echo "make run        the kiosk in a window (simulated devices, built-in sandbox gateway)"
@@ -28,6 +28,8 @@ help:
 	@echo "make bench      benchmarks (render, tap latency, journal, drivers)"
 	@echo "make crashtest  kill three visits (credit slip issued, spent; a certificate) at every journal step and at random moments; check the money invariants"
 	@echo "make golden     re-render the golden screenshots (testdata/golden) and docs/screens.png"
+	@echo "make voices     re-record the spoken prompts (ui/voice/prompts) with espeak-ng"
+	@echo "make alsa-vm-test  the pure-Go ALSA driver against a real kernel (Debian's, in QEMU, snd-dummy cards)"
 	@echo "make gateway    the sandbox gateway alone on 127.0.0.1:8700"
 	@echo "make image      the appliance image (build/mitra-amd64.img; ARCH=arm64 → build/mitra-rpi.img)"
 	@echo "make qemu       boot the image in QEMU (HEADLESS=1 without a window)"
@@ -124,6 +126,27 @@ crashtest: modules
 golden: modules
 	@MITRA_GOLDEN_UPDATE=1 $(GO) test -tags $(TAGS) -count=1 -run TestGoldenScreens ./ui/
 	@echo ">> testdata/golden and docs/screens.png rewritten; look at them before committing"
+
+# Spoken prompts: espeak-ng reads every prompt of ui/voice in Hindi and
+# English; the recordings and their manifest are committed, so make test
+# needs no espeak-ng. Run this after changing a prompt's catalogue text.
+voices: modules
+	@$(MAKE) --no-print-directory apt-test APT_TEST="espeak-ng"
+	@$(GO) run ./ui/voice/cmd/genprompts -out ui/voice/prompts
+	@echo ">> ui/voice/prompts rewritten; listen to a few before committing: go run ./ui/voice/cmd/genprompts -wav /tmp/prompts; aplay /tmp/prompts/hi/home.prompt.wav"
+
+# The ALSA driver against a real kernel: Debian's kernel package (only
+# downloaded and unpacked, not installed) boots in QEMU with the alsa test
+# binary as /init and two snd-dummy cards; see drivers/audio/alsa/vm_test.go.
+ALSA_VM := $(CURDIR)/.cache/alsa-vm
+alsa-vm-test: modules
+	@$(MAKE) --no-print-directory apt-test APT_TEST="qemu-system-x86"
+	@if [ ! -d $(ALSA_VM)/root/boot ]; then \
+	  pkg=$$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/{print $$2; exit}'); \
+	  echo ">> fetching $$pkg into $(ALSA_VM)"; \
+	  mkdir -p $(ALSA_VM) && cd $(ALSA_VM) && apt-get download $$pkg && dpkg-deb -x $$pkg*.deb root && rm -f $$pkg*.deb; \
+	fi
+	@MITRA_ALSA_VM=$(ALSA_VM)/root CGO_ENABLED=0 $(GO) test -tags $(TAGS) -count=1 -run TestVM -v ./drivers/audio/alsa
 
 bench: modules apt-test
 	@$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 20x ./...
