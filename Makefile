@@ -91,10 +91,16 @@ build: modules
 	@mkdir -p build
 	@$(GOFLAGS_APP) $(GO) build -tags $(TAGS) -o build/ ./cmd/mitra ./cmd/mitractl ./cmd/mitra-gateway
 
+# The desktop kiosk is built with cgo when a C compiler is there, so its
+# spoken prompts play through the desktop's sound (malgo); the appliance
+# build (build/mitra) never has cgo.
 run: build
 	@if [ -z "$$DISPLAY" ]; then echo "make run needs a display (DISPLAY is not set); use 'make run-headless' for the automation endpoint only"; exit 1; fi
+	@cgo=0; command -v gcc >/dev/null && cgo=1; \
+	  echo ">> building build/mitra-desktop (CGO_ENABLED=$$cgo: spoken prompts through $$([ $$cgo = 1 ] && echo the desktop sound || echo WAV files in $(STATE)/audio))"; \
+	  CGO_ENABLED=$$cgo $(GO) build -tags $(TAGS) -o build/mitra-desktop ./cmd/mitra
 	@echo ">> starting the kiosk: state in $(STATE); automation on 127.0.0.1:8765"
-	./build/mitra -sim -state $(STATE) -automation 127.0.0.1:8765 $(if $(CONFIG),-config $(CONFIG))
+	./build/mitra-desktop -sim -state $(STATE) -automation 127.0.0.1:8765 $(if $(CONFIG),-config $(CONFIG))
 
 run-headless: build
 	./build/mitra -sim -headless -state $(STATE) -automation 127.0.0.1:8765 $(if $(CONFIG),-config $(CONFIG))

@@ -26,7 +26,8 @@ type Voice interface {
 	Say(lang, screen string)
 	// Repeat plays the last prompt again (the speaker button).
 	Repeat()
-	// Volume changes the volume by delta steps and returns the level, 0–10.
+	// Volume changes the volume by delta steps, plays the last prompt at
+	// the new level (so the citizen hears it), and returns the level, 0–10.
 	Volume(delta int) int
 	// SetEnabled turns the prompts on or off; Enabled reports it.
 	SetEnabled(on bool)
@@ -133,7 +134,6 @@ func (a *app) accessPanel() fyne.CanvasObject {
 			return newTile(id, kt.Accent, kt.White, func() {
 				a.touched()
 				v.Volume(delta)
-				v.Repeat()
 				a.render()
 			}, a.t(key)).withSizes(28).withNames(i18n.Both(key)...)
 		}

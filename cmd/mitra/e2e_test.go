@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/mitra-kiosk/mitra/drivers/audio/wav"
+	"github.com/mitra-kiosk/mitra/ui/i18n"
+	"github.com/mitra-kiosk/mitra/ui/voice"
 	"io"
 	"net/http"
 	"net/url"
@@ -675,5 +678,50 @@ func TestPensionLifeCertificate(t *testing.T) {
 	j := k.journal()
 	if len(j) != 2 || j[0].Kind != "pension-life" || j[0].PayStatus != billpay.Success || j[1].Phase != engine.PhaseCancelled {
 		t.Errorf("journal %+v", j)
+	}
+}
+
+// TestSpokenPrompts: with no sound card (this machine, -sim) the prompts go
+// to the audio simulator, state/audio/NNNN.wav: Home's prompt in English,
+// then, after the language switch, in Hindi; the speaker button repeats it.
+func TestSpokenPrompts(t *testing.T) {
+	state := t.TempDir()
+	k := startKiosk(t, state)
+	k.screen("home")
+	k.press("English")
+	k.press("हिन्दी")
+	k.press("Listen again")
+	want := func(lang i18n.Lang) int {
+		c, err := voice.Clip(lang, voice.Screens["home"].ID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(c.Samples)
+	}
+	// Prompts play in real time, one after another; wait for the last.
+	var files []string
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		files, _ = filepath.Glob(filepath.Join(state, "audio", "*.wav"))
+		if len(files) >= 3 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if len(files) < 3 {
+		t.Fatalf("prompts written: %v", files)
+	}
+	last := files[len(files)-1]
+	f, err := os.Open(last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, err := wav.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Samples); n != want(i18n.Hindi) {
+		t.Errorf("%s: %d samples, want Home's Hindi prompt (%d samples)", last, n, want(i18n.Hindi))
 	}
 }

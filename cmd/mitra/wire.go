@@ -115,11 +115,17 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 		return err
 	}
 	defer screen.Close()
+	speech, closeVoice, err := openVoice(f, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeVoice()
 	return ui.Run(ctx, ui.Options{
 		Kiosk: eng, Screen: screen, Input: bridge(input), Lang: cfg.Language,
 		AutomationAddr: f.automation, AutomationToken: cfg.Automation.Token,
 		IdleTimeout: cfg.IdleTimeout.Duration,
 		KioskName:   cfg.KioskName, OpeningHours: cfg.OpeningHours,
+		Voice: speech, VoiceOn: cfg.Access.Voice, LargeText: cfg.Access.LargeText, HighContrast: cfg.Access.HighContrast,
 		OnFirstFrame: func() { firstFrame(logger, f.display == "fbdev") },
 		OnAutomation: func(addr string) { logger.Printf("automation on http://%s", addr) },
 		Log:          log.New(os.Stderr, "ui: ", log.LstdFlags),

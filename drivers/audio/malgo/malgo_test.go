@@ -1,4 +1,4 @@
-//go:build cgo && !noos
+//go:build cgo
 
 package malgo
 

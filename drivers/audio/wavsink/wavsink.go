@@ -115,16 +115,24 @@ func (s *Sink) update(i int, f func(*Played)) {
 	}
 }
 
+// writeFile writes the clip under a temporary name and renames it, so a
+// reader watching the directory never sees a half-written file.
 func writeFile(name string, c audio.Clip) error {
-	f, err := os.Create(name)
+	tmp := name + ".tmp"
+	f, err := os.Create(tmp)
 	if err != nil {
 		return fmt.Errorf("wavsink: %w", err)
 	}
 	if err := wav.Encode(f, c); err != nil {
 		f.Close()
+		os.Remove(tmp)
 		return fmt.Errorf("wavsink: %s: %w", name, err)
 	}
 	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("wavsink: %w", err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
 		return fmt.Errorf("wavsink: %w", err)
 	}
 	return nil
