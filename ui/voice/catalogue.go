@@ -76,6 +76,10 @@ var Screens = map[string]Prompt{
 	"bill":         prompt("bill.title", "bill.pay_cash"),
 	"cash":         prompt("cash.title", "cash.hint"),
 	"creditcode":   prompt("credit.prompt"),
+	"knumber":      prompt("spoken.type_number"),
+	"docref":       prompt("spoken.type_number"),
+	"statusref":    prompt("spoken.type_number"),
+	"statusopt":    prompt("spoken.choose"),
 	"docshow":      prompt("doc.title", "bill.pay_cash"),
 	"statusshow":   prompt("status.title", "status.print"),
 	"pensionref":   prompt("pension.prompt"),
@@ -87,16 +91,10 @@ var Screens = map[string]Prompt{
 	"acknowledged": prompt("ack.title", "pension.slip"),
 }
 
-// Unvoiced lists the citizen screens without a prompt, and why: their
-// instruction names a field that differs per service ("ref.prompt": "Enter
-// your %s"), which a recording made in advance cannot say. A catalogue key
-// with a generic instruction would give them one.
-var Unvoiced = map[string]string{
-	"knumber":   `ref.prompt names the biller's field ("Enter your K Number")`,
-	"docref":    `ref.prompt names the document's field`,
-	"statusref": `ref.prompt names the status lookup's field`,
-	"statusopt": `flow.pick_option names the option ("Choose the %s")`,
-}
+// Unvoiced lists the citizen screens without a prompt, and why. Empty:
+// the screens whose title names a per-service field ("Enter your %s")
+// speak a generic instruction (spoken.* keys) instead.
+var Unvoiced = map[string]string{}
 
 // Events are the prompts for things that happen on a screen rather than
 // screens: a warning, a device problem, a lookup's answer. The UI says
