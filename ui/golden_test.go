@@ -135,8 +135,8 @@ func (h *harness) checkInside(name string, size image.Point) {
 	h.app.mu.Lock()
 	defer h.app.mu.Unlock()
 	for _, r := range h.app.tiles {
-		if r.x < 0 || r.y < 0 || r.x+r.w > float32(size.X)+0.5 || r.y+r.h > float32(size.Y)+0.5 || r.w < 44 || r.h < 44 {
-			h.t.Errorf("%s at %v: tile %q at (%.0f,%.0f) %.0f×%.0f is off the screen or under 44 px", name, size, r.t.id, r.x, r.y, r.w, r.h)
+		if r.x < 0 || r.y < 0 || r.x+r.w > float32(size.X)+0.5 || r.y+r.h > float32(size.Y)+0.5 || r.w < 48 || r.h < 48 {
+			h.t.Errorf("%s at %v: tile %q at (%.0f,%.0f) %.0f×%.0f is off the screen or under 48 px", name, size, r.t.id, r.x, r.y, r.w, r.h)
 		}
 	}
 }
