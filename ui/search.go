@@ -68,6 +68,12 @@ func (a *app) searchScreen() fyne.CanvasObject {
 		shown = "_"
 	}
 	var results []fyne.CanvasObject
+	// Hits: 24/20 px on the big screen (the brief's 20 px floor); the small
+	// screen's one shared row fits 22/16.
+	big, small := float32(24), float32(20)
+	if a.compact() {
+		big, small = 22, 16
+	}
 	for i, h := range searchServices(kb.text) {
 		if i == 3 { // one row: the keys below must not move or be covered
 			break
@@ -75,7 +81,7 @@ func (a *app) searchScreen() fyne.CanvasObject {
 		h := h
 		hi, en := i18n.T(i18n.Hindi, h.key), i18n.T(i18n.English, h.key)
 		results = append(results, newTile("search."+h.key, kt.OK, kt.White, func() { a.touched(); a.openHit(h) }, hi, en).
-			withSizes(22, 16).withNames(hi, en))
+			withSizes(big, small).withNames(hi, en))
 	}
 	if len(results) == 0 && kb.text != "" {
 		results = append(results, text(a.t("search.none"), 22, true, kt.Danger))
