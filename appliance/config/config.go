@@ -127,8 +127,23 @@ type Access struct {
 
 // Display configures the screen.
 type Display struct {
-	Width  int `toml:"width"`
-	Height int `toml:"height"`
+	Width  int   `toml:"width"`
+	Height int   `toml:"height"`
+	Touch  Touch `toml:"touch"`
+}
+
+// Touch orients and calibrates the touch panel on the appliance: a panel
+// mounted rotated or mirrored, or a resistive panel whose edges were
+// measured (zero ranges: the ranges the device reports).
+type Touch struct {
+	Rotate  int   `toml:"rotate"` // 0, 90, 180 or 270 degrees clockwise
+	SwapXY  bool  `toml:"swap_xy"`
+	InvertX bool  `toml:"invert_x"`
+	InvertY bool  `toml:"invert_y"`
+	MinX    int32 `toml:"min_x"`
+	MaxX    int32 `toml:"max_x"`
+	MinY    int32 `toml:"min_y"`
+	MaxY    int32 `toml:"max_y"`
 }
 
 // Duration is a time.Duration written as "60s" in TOML.
@@ -204,6 +219,14 @@ func (c Config) Validate() error {
 	}
 	if c.Language != "hi" && c.Language != "en" {
 		return fmt.Errorf("config: language %q: use \"hi\" or \"en\"", c.Language)
+	}
+	switch c.Display.Touch.Rotate {
+	case 0, 90, 180, 270:
+	default:
+		return fmt.Errorf("config: display.touch.rotate %d: use 0, 90, 180 or 270", c.Display.Touch.Rotate)
+	}
+	if t := c.Display.Touch; t.MinX > t.MaxX || t.MinY > t.MaxY {
+		return fmt.Errorf("config: display.touch: min_x/min_y must not exceed max_x/max_y")
 	}
 	if c.Access.Volume < 0 || c.Access.Volume > 10 {
 		return fmt.Errorf("config: accessibility.volume %d: use 0 to 10", c.Access.Volume)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/mitra-kiosk/mitra/appliance/money"
 )
 
@@ -67,5 +69,24 @@ func TestLoad(t *testing.T) {
 func TestLoadMissingFile(t *testing.T) {
 	if _, err := Load(filepath.Join(t.TempDir(), "none.toml")); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("Load(missing) = %v, want a does-not-exist error", err)
+	}
+}
+
+func TestTouchOrientation(t *testing.T) {
+	for _, tt := range []struct {
+		toml string
+		ok   bool
+	}{
+		{"[display.touch]\nrotate = 90\nswap_xy = true\nmin_x = 200\nmax_x = 3900\n", true},
+		{"[display.touch]\nrotate = 45\n", false},
+		{"[display.touch]\nmin_y = 4000\nmax_y = 100\n", false},
+	} {
+		c := Default()
+		if _, err := toml.Decode(tt.toml, &c); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%q: Validate = %v, want ok=%v", tt.toml, err, tt.ok)
+		}
 	}
 }

@@ -40,7 +40,7 @@ func openDisplay(ctx context.Context, f flags, cfg config.Config, board *diag.Bo
 		board.Set("display", diag.OK, fmt.Sprintf("X11 window %dx%d", w, h))
 		return win, win, nil
 	case "fbdev":
-		return openFramebuffer(ctx, board, logger)
+		return openFramebuffer(ctx, cfg.Display.Touch, board, logger)
 	}
 	return nil, nil, fmt.Errorf("display %q: use x11, headless or fbdev", backend)
 }
@@ -51,13 +51,18 @@ func defaultDisplay() string { return "x11" }
 // screen is not there yet (unplugged HDMI, a slow driver) logs the reason on
 // the log and the serial console and keeps trying rather than exiting into
 // a restart loop.
-func openFramebuffer(ctx context.Context, board *diag.Board, logger *log.Logger) (display.Screen, display.Input, error) {
+func openFramebuffer(ctx context.Context, tc config.Touch, board *diag.Board, logger *log.Logger) (display.Screen, display.Input, error) {
 	for {
 		s, err := fbdev.Open(&fbdev.Opts{ConsoleTTY: "/dev/tty0"})
 		if err == nil {
 			sz := s.Size()
 			board.Set("display", diag.OK, fmt.Sprintf("/dev/fb0 %dx%d", sz.X, sz.Y))
-			in, err := evdev.Open(evdev.Opts{Width: sz.X, Height: sz.Y, Logf: logger.Printf})
+
+			opts := evdev.Opts{Width: sz.X, Height: sz.Y, Logf: logger.Printf,
+				SwapXY: tc.SwapXY, InvertX: tc.InvertX, InvertY: tc.InvertY, Rotate: tc.Rotate}
+			opts.Calibration.X = evdev.Axis{Min: tc.MinX, Max: tc.MaxX}
+			opts.Calibration.Y = evdev.Axis{Min: tc.MinY, Max: tc.MaxY}
+			in, err := evdev.Open(opts)
 			if err != nil {
 				board.Set("touch", diag.Failed, err.Error())
 				s.Close()
