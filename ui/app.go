@@ -55,6 +55,10 @@ type Options struct {
 	// changes them from the options button on every screen.
 	LargeText    bool
 	HighContrast bool
+	// UpdateFromUSB, when set, gives the technician menu an "Update from
+	// USB stick" button: it installs the signed bundle on a plugged-in
+	// stick and returns the update service's report (the kiosk reboots).
+	UpdateFromUSB func(ctx context.Context) (string, error)
 	// OnFirstFrame runs once the first frame was presented.
 	OnFirstFrame func()
 	// OnAutomation receives the automation endpoint's address once listening.

@@ -55,6 +55,8 @@ type harnessOpts struct {
 	pinHash string
 	// voice, when set, speaks the prompts.
 	voice Voice
+	// usbUpdate is Options.UpdateFromUSB.
+	usbUpdate func(context.Context) (string, error)
 }
 
 // start runs the UI until the test ends. Fyne keeps one current app per
@@ -82,7 +84,7 @@ func start(t testing.TB, k *fakekiosk.Kiosk, o harnessOpts) *harness {
 			AutomationAddr: "127.0.0.1:0", AutomationToken: o.token,
 			IdleTimeout: o.idle, WarnFor: o.warn, DoneAfter: o.doneAfter, TechnicianPINHash: o.pinHash,
 			GestureWindow: time.Minute, // the taps of a loaded test machine are slow
-			Voice:         o.voice, VoiceOn: o.voice != nil,
+			Voice:         o.voice, VoiceOn: o.voice != nil, UpdateFromUSB: o.usbUpdate,
 			OnAutomation: func(a string) { addr <- a },
 			Log:          log.New(io.Discard, "", 0),
 		}, func(a *app) { h.app = a })

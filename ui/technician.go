@@ -184,6 +184,10 @@ func (a *app) reportScreen() fyne.CanvasObject {
 		tiles = append(tiles, newTile("tech.reprint."+p.TxnID, kt.Accent, kt.White, func() { a.touched(); a.reprint(p.TxnID) },
 			"Reprint "+p.TxnID).withSizes(20))
 	}
+	if up := a.opts.UpdateFromUSB; up != nil {
+		tiles = append(tiles, newTile("tech.usb", kt.Accent, kt.White, func() { a.touched(); a.updateFromUSB(up) },
+			"Update from USB stick").withSizes(22))
+	}
 	exit := newTile("tech.exit", kt.Primary, kt.White, func() { a.touched(); a.tech = techState{}; a.goHome() }, a.t("tech.exit")).
 		withSizes(28).withNames(i18n.Both("tech.exit")...)
 	tiles = append(tiles, exit)
@@ -201,6 +205,27 @@ func (a *app) reprint(txnID string) {
 			a.tech.report = &r
 			if err != nil {
 				a.notice = []string{"Reprint " + txnID + ": " + err.Error()}
+			}
+			a.render()
+		}
+	})
+}
+
+// updateFromUSB installs the bundle on a USB stick through the update
+// service (same signature check as a network update) and shows its
+// report; on success the kiosk reboots into the new root on trial.
+func (a *app) updateFromUSB(up func(context.Context) (string, error)) {
+	a.busy = true
+	a.notice = []string{"Updating from the USB stick…", "Do not remove the stick or switch off."}
+	a.render()
+	a.async(func() func() {
+		msg, err := up(context.Background())
+		return func() {
+			a.busy = false
+			if err != nil {
+				a.notice = []string{"USB update refused", err.Error()}
+			} else {
+				a.notice = []string{"USB update installed; the kiosk restarts", msg}
 			}
 			a.render()
 		}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -93,5 +95,38 @@ func TestSecretGestureTiming(t *testing.T) {
 	}
 	if !opened {
 		t.Error("five quick taps did not open the menu")
+	}
+}
+
+// TestUpdateFromUSBButton: the technician menu's USB update runs the
+// installer and shows its report, or its refusal.
+func TestUpdateFromUSBButton(t *testing.T) {
+	hash, err := goldenHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	refuse := true
+	h := start(t, fakekiosk.New(), harnessOpts{lang: "en", pinHash: hash, usbUpdate: func(context.Context) (string, error) {
+		calls++
+		if refuse {
+			return "", errors.New("update: signature does not verify with the fleet key; nothing was written")
+		}
+		return `installed "good-kiosk" to root B`, nil
+	}})
+	for range 5 {
+		h.tapAt("60", "30")
+	}
+	h.must("POST", "/type", "text", "482913")
+	h.press("Open")
+	s := h.press("Update from USB stick")
+	if calls != 1 || !hasLabel(s, "USB update refused") || !hasLabel(s, "update: signature does not verify with the fleet key; nothing was written") {
+		t.Fatalf("refused update: %d calls, labels %q", calls, s.Labels)
+	}
+	h.press("OK")
+	refuse = false
+	s = h.press("Update from USB stick")
+	if calls != 2 || !hasLabel(s, `installed "good-kiosk" to root B`) {
+		t.Fatalf("installed update: labels %q", s.Labels)
 	}
 }

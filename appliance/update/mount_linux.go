@@ -3,6 +3,7 @@ package update
 import (
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -42,3 +43,20 @@ func MountBoot(dev string) (string, func() error, error) {
 		return nil
 	}, nil
 }
+
+// MountStick mounts a USB stick's file system read-only at dir: FAT (what
+// sticks come with) or ext4.
+func MountStick(dev, dir string) error {
+	var errs []string
+	for _, fs := range []string{"vfat", "ext4"} {
+		err := unix.Mount(dev, dir, fs, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, fs+": "+err.Error())
+	}
+	return fmt.Errorf("mount %s: %s", dev, strings.Join(errs, ", "))
+}
+
+// UnmountStick unmounts what MountStick mounted.
+func UnmountStick(dir string) error { return unix.Unmount(dir, 0) }
