@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/mitra-kiosk/mitra/appliance/config"
 	"github.com/mitra-kiosk/mitra/drivers/audio/wav"
 	"github.com/mitra-kiosk/mitra/ui/i18n"
 	"github.com/mitra-kiosk/mitra/ui/voice"
@@ -61,9 +62,15 @@ var addrLine = regexp.MustCompile(`(automation|sandbox gateway) on (http://[0-9.
 // startKiosk runs the kiosk and waits for its first frame.
 func startKiosk(t *testing.T, state string) *kiosk {
 	t.Helper()
+	return startKioskWith(t, state, "")
+}
+
+// startKioskWith starts the kiosk with top-level config lines added.
+func startKioskWith(t *testing.T, state, extra string) *kiosk {
+	t.Helper()
 	repo, _ := filepath.Abs("../..")
 	cfg := filepath.Join(t.TempDir(), "mitra.toml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("language = \"en\"\n[gateway]\nsandbox_data = %q\ndocuments_data = %q\nstatus_data = %q\npension_data = %q\n",
+	os.WriteFile(cfg, []byte(extra+fmt.Sprintf("language = \"en\"\n[gateway]\nsandbox_data = %q\ndocuments_data = %q\nstatus_data = %q\npension_data = %q\n",
 		filepath.Join(repo, "testdata/sandbox"), filepath.Join(repo, "testdata/documents"), filepath.Join(repo, "testdata/status"), filepath.Join(repo, "testdata/pension"))), 0o644)
 	k := &kiosk{t: t, state: state}
 	k.cmd = exec.Command(kioskBin, "-sim", "-headless", "-state", state, "-config", cfg, "-automation", "127.0.0.1:0")
@@ -724,4 +731,26 @@ func TestSpokenPrompts(t *testing.T) {
 	if n := len(c.Samples); n != want(i18n.Hindi) {
 		t.Errorf("%s: %d samples, want Home's Hindi prompt (%d samples)", last, n, want(i18n.Hindi))
 	}
+}
+
+// TestTechnicianMenuWired: the kiosk program hands the configured PIN hash
+// to the UI, so the hidden gesture and the PIN open the menu.
+func TestTechnicianMenuWired(t *testing.T) {
+	hash, err := config.HashPINCost("482913", 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := startKioskWith(t, t.TempDir(), fmt.Sprintf("technician_pin_hash = %q\n", hash))
+	k.screen("home")
+	for range 5 {
+		if _, code := k.post("/tap", url.Values{"x": {"60"}, "y": {"30"}}); code != 200 {
+			t.Fatalf("tap: HTTP %d", code)
+		}
+	}
+	k.screen("techpin")
+	for _, d := range "482913" {
+		k.press(string(d))
+	}
+	k.press("Open")
+	k.screen("technician")
 }

@@ -123,8 +123,8 @@ func run(ctx context.Context, cfg config.Config, f flags) error {
 	return ui.Run(ctx, ui.Options{
 		Kiosk: eng, Screen: screen, Input: bridge(input), Lang: cfg.Language,
 		AutomationAddr: f.automation, AutomationToken: cfg.Automation.Token,
-		IdleTimeout: cfg.IdleTimeout.Duration,
-		KioskName:   cfg.KioskName, OpeningHours: cfg.OpeningHours,
+		IdleTimeout: cfg.IdleTimeout.Duration, TechnicianPINHash: cfg.TechnicianPINHash,
+		KioskName: cfg.KioskName, OpeningHours: cfg.OpeningHours,
 		UpdateFromUSB: usbUpdate(f),
 		Voice:         speech, VoiceOn: cfg.Access.Voice, LargeText: cfg.Access.LargeText, HighContrast: cfg.Access.HighContrast,
 		OnFirstFrame: func() { firstFrame(logger, f.display == "fbdev") },
