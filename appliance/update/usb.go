@@ -72,7 +72,7 @@ func (f USBFinder) Find() (string, func() error, error) {
 	return "", nil, fmt.Errorf("update: no update bundle on the USB stick (%s)", strings.Join(tried, "; "))
 }
 
-// removablePartitions lists the partitions of removable disks (sdb1, …),
+// removablePartitions lists the partitions of removable or USB disks (sdb1, …),
 // or the disk itself when it has no partition table (a stick formatted
 // whole).
 func (f USBFinder) removablePartitions() ([]string, error) {
@@ -83,8 +83,11 @@ func (f USBFinder) removablePartitions() ([]string, error) {
 	var out []string
 	for _, d := range disks {
 		name := d.Name()
-		rem, err := os.ReadFile(filepath.Join(f.Sys, "block", name, "removable"))
-		if err != nil || strings.TrimSpace(string(rem)) != "1" {
+		// A stick is a removable disk or any disk on USB: many sticks and
+		// card readers report removable=0.
+		rem, _ := os.ReadFile(filepath.Join(f.Sys, "block", name, "removable"))
+		link, _ := filepath.EvalSymlinks(filepath.Join(f.Sys, "block", name))
+		if strings.TrimSpace(string(rem)) != "1" && !strings.Contains(link, "/usb") {
 			continue
 		}
 		parts, _ := os.ReadDir(filepath.Join(f.Sys, "block", name))

@@ -74,6 +74,19 @@ func TestUSBFinderRefusals(t *testing.T) {
 	if !errors.Is(err, ErrNoStick) {
 		t.Fatalf("no stick: %v", err)
 	}
+	// A USB disk that says it is not removable (many sticks do) is found
+	// by its sysfs path.
+	sys = t.TempDir()
+	dev := filepath.Join(sys, "devices", "pci0000:00", "0000:00:14.0", "usb2", "2-1", "host6", "block", "sdd")
+	os.MkdirAll(dev, 0o755)
+	os.WriteFile(filepath.Join(dev, "removable"), []byte("0\n"), 0o644)
+	os.MkdirAll(filepath.Join(sys, "block"), 0o755)
+	os.Symlink(dev, filepath.Join(sys, "block", "sdd"))
+	dir0 := t.TempDir()
+	os.WriteFile(filepath.Join(dir0, "u.mitra"), []byte("b"), 0o644)
+	if p, _, err := (USBFinder{Sys: sys, Dev: "/dev", Dir: dir0}).Find(); err != nil || filepath.Base(p) != "u.mitra" {
+		t.Fatalf("USB disk with removable=0: %q, %v", p, err)
+	}
 	// A stick without a bundle, formatted whole (no partition table).
 	sys = fakeSys(t, map[string][]string{"sdc": nil}, map[string]bool{"sdc": true})
 	dir := t.TempDir()

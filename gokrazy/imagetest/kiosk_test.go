@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"net"
 	"net/http"
@@ -19,6 +20,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/mitra-kiosk/mitra/appliance/config"
+	"github.com/mitra-kiosk/mitra/appliance/update"
 	"github.com/mitra-kiosk/mitra/gokrazy"
 	"github.com/mitra-kiosk/mitra/gokrazy/qemu"
 	"github.com/mitra-kiosk/mitra/ui"
@@ -126,17 +129,31 @@ func (h *hostKiosk) state1() ui.State {
 	return s
 }
 
-// tileCentre is where a finger presses the button labelled label.
+// tileCentre is where a finger presses the button labelled label (or
+// whose automation id is label).
 func (h *hostKiosk) tileCentre(label string) (int, int) {
 	h.t.Helper()
 	s := h.state1()
 	for _, ti := range s.Tiles {
-		if ti.Label == label || strings.HasPrefix(ti.Label, label+" ") || strings.HasSuffix(ti.Label, " "+label) {
+		if ti.ID == label || ti.Label == label || strings.HasPrefix(ti.Label, label+" ") || strings.HasSuffix(ti.Label, " "+label) {
 			return int(ti.X + ti.W/2), int(ti.Y + ti.H/2)
 		}
 	}
 	h.t.Fatalf("host kiosk: no button %q on %q (%d buttons)", label, s.Screen, len(s.Tiles))
 	return 0, 0
+}
+
+// tap taps the host kiosk at a point, as a finger would.
+func (h *hostKiosk) tap(x, y int) {
+	h.t.Helper()
+	resp, err := http.Post(fmt.Sprintf("%s/tap?x=%d&y=%d", h.base, x, y), "", nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		h.t.Fatalf("host kiosk: tap (%d,%d): %s", x, y, resp.Status)
+	}
 }
 
 func (h *hostKiosk) press(label string) {
@@ -195,7 +212,7 @@ func absDiff(a, b uint32) uint32 {
 
 // waitMatch polls the VM's screen until it matches want (≤ 0.5 % of the
 // pixels differ) or the deadline passes; it returns the last difference.
-func waitMatch(t *testing.T, vm *qemu.VM, want image.Image, dir, name string, within time.Duration) (int, bool) {
+func waitMatch(t *testing.T, vm *qemu.VM, want image.Image, dir, name string, within time.Duration, region ...image.Rectangle) (int, bool) {
 	t.Helper()
 	file := filepath.Join(dir, name+".png")
 	limit := want.Bounds().Dx() * want.Bounds().Dy() / 200
@@ -205,7 +222,11 @@ func waitMatch(t *testing.T, vm *qemu.VM, want image.Image, dir, name string, wi
 		if err := vm.Screendump(file); err != nil {
 			t.Fatal(err)
 		}
-		n = differs(readPNG(t, file), want)
+		got := readPNG(t, file)
+		if len(region) > 0 {
+			got = crop(got, region[0])
+		}
+		n = differs(got, want)
 		if n <= limit {
 			return n, true
 		}
@@ -239,13 +260,35 @@ func TestKioskImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The fleet key, so the image takes signed updates, and a technician
+	// PIN, so its menu opens; the host kiosk gets the same PIN.
+	keys := t.TempDir()
+	priv, pub := filepath.Join(keys, "fleet.key"), filepath.Join(keys, "fleet.pub")
+	if _, err := update.GenerateKeys(priv, pub); err != nil {
+		t.Fatal(err)
+	}
+	in.Extra = append(in.Extra, gokrazy.Extra{Source: pub, Dest: update.DefaultPublicKeyFile})
+	const pin = "482913"
+	pinHash, err := config.HashPINCost(pin, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Kiosk["technician_pin_hash"] = pinHash
 	img := filepath.Join(t.TempDir(), "mitra-amd64.img")
-	buildImage(t, ctx, instance, img)
+	buildInstance(t, ctx, mod, in, img)
+	// A USB stick (FAT) with the image's own root, signed now, so newer
+	// than root A: the technician installs it from the menu at the end.
+	stick := filepath.Join(t.TempDir(), "stick.img")
+	makeStick(t, img, priv, stick)
 	host := startHostKiosk(t, mod, in)
 
 	dir := t.TempDir()
 	boot := func() *qemu.VM {
-		vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: t.TempDir()})
+		vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: t.TempDir(), ExtraArgs: []string{
+			"-device", "qemu-xhci,id=xhci",
+			"-drive", "if=none,id=stick,format=raw,file=" + stick,
+			"-device", "usb-storage,bus=xhci.0,drive=stick",
+		}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,6 +352,108 @@ func TestKioskImage(t *testing.T) {
 	}
 	t.Logf("after a power cut mid-payment the image came back on its own in %v to %q: %q",
 		time.Since(cut).Round(100*time.Millisecond), host.state1().Screen, host.state1().Labels)
+
+	// The technician: OK on the notice, five taps on the kiosk's name, the
+	// PIN on the keypad, then "Update from USB stick" (a button only the
+	// appliance has: the host kiosk runs no update service).
+	tapBoth := func(name string, x, y int, hostTap func()) {
+		t.Helper()
+		hostTap()
+		if err := vm.Tap(x, y, w, h); err != nil {
+			t.Fatal(err)
+		}
+		want := host.screen()
+		if n, ok := waitMatch(t, vm, want, dir, name, 30*time.Second); !ok {
+			savePNG(t, filepath.Join(dir, name+"-host.png"), want)
+			t.Fatalf("%s: %d pixels differ from the host kiosk's screen %q", name, n, host.state1().Screen)
+		}
+	}
+	x, y := host.tileCentre("ok")
+	tapBoth("tech-ok", x, y, func() { host.press("OK") })
+	// The five taps must fit in the gesture window (3 s): tapped back to
+	// back, compared once.
+	for range 5 {
+		host.tap(60, 30)
+	}
+	for range 5 {
+		if err := vm.Tap(60, 30, w, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, ok := waitMatch(t, vm, host.screen(), dir, "tech-pin-screen", 30*time.Second); !ok {
+		t.Fatalf("after the hidden gesture %d pixels differ from the host's PIN screen", n)
+	}
+	if s := host.state1(); s.Screen != "techpin" {
+		t.Fatalf("the gesture opened %q on the host kiosk", s.Screen)
+	}
+	for i, d := range pin {
+		x, y := host.tileCentre("key." + string(d))
+		tapBoth(fmt.Sprintf("tech-pin-%d", i), x, y, func() { host.press(string(d)) })
+	}
+	x, y = host.tileCentre("tech.enter")
+	host.press("Open")
+	_, exitY := host.tileCentre("tech.exit")
+	mark := vm.SerialMark()
+	if err := vm.Tap(x, y, w, h); err != nil {
+		t.Fatal(err)
+	}
+	// The appliance's menu has two buttons in its bottom row, the USB
+	// update first; the host's has Exit alone, across the row. Above the
+	// row the two reports must match.
+	above := image.Rect(0, 0, w, exitY-60)
+	if n, ok := waitMatch(t, vm, crop(host.screen(), above), dir, "tech-menu", 60*time.Second, above); !ok {
+		t.Fatalf("technician menu: %d pixels above the buttons differ from the host's", n)
+	}
+	if err := vm.Tap(w/4, exitY, w, h); err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	installCtx, cancelInstall := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancelInstall()
+	if _, line, err := vm.WaitSerialSince(installCtx, mark, "MITRA-UPDATE: installed"); err != nil {
+		shot := filepath.Join(dir, "tech-usb.png")
+		vm.Screendump(shot)
+		t.Fatalf("no install after Update from USB stick: %v (screen: %s)", err, shot)
+	} else {
+		t.Logf("USB update: %s (%v after the tap)", line, time.Since(begin).Round(100*time.Millisecond))
+	}
+	if _, line, err := vm.WaitSerialSince(ctx, mark, "MITRA-UPDATE: blessed root B"); err != nil {
+		t.Fatalf("root B from the USB stick was not blessed: %v", err)
+	} else {
+		t.Logf("%s (%v after the tap)", line, time.Since(begin).Round(100*time.Millisecond))
+	}
+}
+
+// buildInstance builds the image of in into out.
+func buildInstance(t *testing.T, ctx context.Context, mod string, in *gokrazy.Instance, out string) {
+	t.Helper()
+	epoch, err := gokrazy.SourceDateEpoch(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	res, err := gokrazy.Build(ctx, gokrazy.Options{Arch: "amd64", Instance: in, ModuleDir: mod, Output: out, Epoch: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("built %s in %v: root SquashFS %d bytes, sha256 %s", out, time.Since(begin).Round(time.Millisecond), res.RootBytes, res.SHA256)
+}
+
+// makeStick writes a 64 MiB FAT USB stick image holding img's root as a
+// signed bundle, update.mitra (mkfs.vfat and mcopy from dosfstools and
+// mtools, which make test installs).
+func makeStick(t *testing.T, img, priv, out string) {
+	t.Helper()
+	bundle := filepath.Join(t.TempDir(), "mitra-usb.mitra")
+	sign(t, img, priv, bundle, "usb-kiosk")
+	for _, c := range [][]string{
+		{"mkfs.vfat", "-C", out, "65536"},
+		{"mcopy", "-i", out, bundle, "::/mitra-usb.mitra"},
+	} {
+		if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", c, err, out)
+		}
+	}
 }
 
 func savePNG(t *testing.T, file string, img image.Image) {
@@ -318,4 +463,11 @@ func savePNG(t *testing.T, file string, img image.Image) {
 	}
 	defer f.Close()
 	png.Encode(f, img)
+}
+
+// crop is the part r of img, as a new image with r's size.
+func crop(img image.Image, r image.Rectangle) image.Image {
+	out := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(out, out.Bounds(), img, r.Min, draw.Src)
+	return out
 }

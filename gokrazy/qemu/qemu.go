@@ -54,6 +54,9 @@ type Config struct {
 	// HostForward are user-network port forwards in QEMU's hostfwd syntax
 	// ("tcp:127.0.0.1:7080-:7080"): how a test reaches a guest service.
 	HostForward []string
+	// ExtraArgs are appended to QEMU's command line (e.g. a USB stick:
+	// -device qemu-xhci -drive if=none,id=stick,… -device usb-storage,drive=stick).
+	ExtraArgs []string
 }
 
 // VM is a running QEMU.
@@ -104,6 +107,7 @@ func Args(cfg Config, vars string) []string {
 	if !cfg.Display {
 		args = append(args, "-display", "none")
 	}
+	args = append(args, cfg.ExtraArgs...)
 	return args
 }
 
