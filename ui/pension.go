@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"github.com/mitra-kiosk/mitra/appliance/engine"
-	"github.com/mitra-kiosk/mitra/drivers/biometric"
 	"github.com/mitra-kiosk/mitra/services/pension"
 	"github.com/mitra-kiosk/mitra/ui/i18n"
 	kt "github.com/mitra-kiosk/mitra/ui/theme"
@@ -129,9 +128,9 @@ func (a *app) verifyPension() {
 		return func() {
 			a.busy = false
 			switch {
-			case errors.Is(err, biometric.ErrTimeout):
+			case errors.Is(err, engine.ErrCaptureTimeout):
 				a.setMessage("pension.timeout")
-			case errors.Is(err, biometric.ErrPoorQuality):
+			case errors.Is(err, engine.ErrPoorQuality):
 				a.setMessage("pension.bad")
 			case err != nil:
 				a.setMessage("pension.scanner")

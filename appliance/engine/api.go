@@ -197,7 +197,8 @@ type Kiosk interface {
 	// FindPensioner looks up a PPO number; ScannerReady says whether the
 	// fingerprint scanner answers; VerifyPension takes the finger, submits
 	// the life certificate and prints the slip. Capture errors wrap
-	// biometric.ErrTimeout, ErrPoorQuality, ErrBusy, ErrNotReady.
+	// ErrCaptureTimeout, ErrPoorQuality (biometric.ErrTimeout,
+	// ErrPoorQuality), or biometric.ErrBusy, ErrNotReady.
 	FindPensioner(ctx context.Context, ppo string) (pension.Pensioner, error)
 	ScannerReady(ctx context.Context) error
 	VerifyPension(ctx context.Context, p pension.Pensioner) (LifeVerification, error)

@@ -13,6 +13,13 @@ import (
 	"github.com/mitra-kiosk/mitra/services/pension"
 )
 
+// The capture errors VerifyPension wraps, named here so the UI can tell the
+// citizen what went wrong without importing the driver package.
+var (
+	ErrCaptureTimeout = biometric.ErrTimeout
+	ErrPoorQuality    = biometric.ErrPoorQuality
+)
+
 // Pension verification (the annual life certificate) moves no money but
 // has a side effect that matters as much: a certificate submitted for a
 // pensioner. Its state machine:
