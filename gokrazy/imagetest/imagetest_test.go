@@ -49,25 +49,15 @@ func moduleDir(t *testing.T) string {
 	return dir
 }
 
-// buildImage builds the image of an instance file into dir.
-func buildImage(t *testing.T, ctx context.Context, instanceFile, out string) *gokrazy.Result {
+// buildImage builds the image of an instance file into out.
+func buildImage(t *testing.T, ctx context.Context, instanceFile, out string) {
 	t.Helper()
 	mod := moduleDir(t)
 	in, err := gokrazy.LoadInstance(filepath.Join(mod, instanceFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	epoch, err := gokrazy.SourceDateEpoch(mod)
-	if err != nil {
-		t.Fatal(err)
-	}
-	begin := time.Now()
-	res, err := gokrazy.Build(ctx, gokrazy.Options{Arch: "amd64", Instance: in, ModuleDir: mod, Output: out, Epoch: epoch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("built %s in %v: root SquashFS %d bytes, sha256 %s", out, time.Since(begin).Round(time.Millisecond), res.RootBytes, res.SHA256)
-	return res
+	buildInstance(t, ctx, mod, in, out)
 }
 
 // bootAndTap boots img, waits for firstFrame (and touchReady, when set),
