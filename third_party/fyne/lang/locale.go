@@ -1,6 +1,8 @@
 package lang
 
 import (
+	"strings"
+
 	"github.com/jeandeaual/go-locale"
 	"golang.org/x/text/language"
 
@@ -28,16 +30,28 @@ func SystemLocale() fyne.Locale {
 func closestSupportedLocale(locs []string) fyne.Locale {
 	matcher := language.NewMatcher(translated)
 
-	tags := make([]language.Tag, len(locs))
-	for i, loc := range locs {
+	tags := make([]language.Tag, 0, len(locs))
+	for _, loc := range locs {
+		// Mitra: "C" and "POSIX" (LANG=C, and hosts with no locale at
+		// all) name no language; they are not errors.
+		if isPOSIXLocale(loc) {
+			continue
+		}
 		tag, err := language.Parse(loc)
 		if err != nil {
 			fyne.LogError("Error parsing user locale "+loc, err)
 		}
-		tags[i] = tag
+		tags = append(tags, tag)
 	}
 	best, _, _ := matcher.Match(tags...)
 	return localeFromTag(best)
+}
+
+// isPOSIXLocale reports whether loc is the POSIX locale ("C", "POSIX",
+// "C.UTF-8"), which selects no language.
+func isPOSIXLocale(loc string) bool {
+	base, _, _ := strings.Cut(loc, ".")
+	return base == "C" || base == "POSIX"
 }
 
 func localeFromTag(in language.Tag) fyne.Locale {
