@@ -138,8 +138,8 @@ golden: modules
 # needs no espeak-ng. Run this after changing a prompt's catalogue text.
 voices: modules
 	@$(MAKE) --no-print-directory apt-test APT_TEST="espeak-ng"
-	@$(GO) run ./ui/voice/cmd/genprompts -out ui/voice/prompts
-	@echo ">> ui/voice/prompts rewritten; listen to a few before committing: go run ./ui/voice/cmd/genprompts -wav /tmp/prompts; aplay /tmp/prompts/hi/home.prompt.wav"
+	@$(GO) run ./cmd/genprompts -out ui/voice/prompts
+	@echo ">> ui/voice/prompts rewritten; listen to a few before committing: go run ./cmd/genprompts -wav /tmp/prompts; aplay /tmp/prompts/hi/home.prompt.wav"
 
 # The ALSA driver against a real kernel: Debian's kernel package (only
 # downloaded and unpacked, not installed) boots in QEMU with the alsa test

@@ -16,8 +16,9 @@ import (
 )
 
 // Voice speaks the screens' prompts (ADA §707-style speech output). The UI
-// names the method set it needs; ui/voice implements it over an audio
-// player. All methods return at once: playing happens elsewhere.
+// names the method set it needs; cmd/mitra implements it with an
+// appliance/speech Speaker playing ui/voice's recordings. All methods return
+// at once: playing happens elsewhere.
 type Voice interface {
 	// Say plays the prompt of a screen (the ids of show, the outcome
 	// phases, "idle" for the timeout warning, "access" for the options

@@ -21,6 +21,7 @@ import (
 
 	"github.com/mitra-kiosk/mitra/appliance/engine"
 	"github.com/mitra-kiosk/mitra/appliance/money"
+	"github.com/mitra-kiosk/mitra/appliance/speech"
 	"github.com/mitra-kiosk/mitra/drivers/printer/escpos"
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/ui"
@@ -699,7 +700,11 @@ func TestSpokenPrompts(t *testing.T) {
 	k.press("हिन्दी")
 	k.press("Listen again")
 	want := func(lang i18n.Lang) int {
-		c, err := voice.Clip(lang, voice.Screens["home"].ID())
+		rec, err := voice.PromptFile(lang, voice.Screens["home"].ID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := speech.Decode(rec)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/mitra-kiosk/mitra/appliance/config"
+	"github.com/mitra-kiosk/mitra/appliance/speech"
 	"github.com/mitra-kiosk/mitra/drivers/audio"
 	"github.com/mitra-kiosk/mitra/drivers/audio/alsa"
 	"github.com/mitra-kiosk/mitra/drivers/audio/wavsink"
@@ -65,7 +66,7 @@ func openVoice(f flags, cfg config.Config, logger *log.Logger) (ui.Voice, func()
 		console("MITRA: audio: " + err.Error())
 		return nil, func() {}, nil
 	}
-	sp := voice.New(p, cfg.Access.Voice)
+	sp := speech.New(p, promptLibrary, cfg.Access.Voice)
 	sp.SetVolume(audio.Volume(cfg.Access.Volume))
 	return speakerVoice{sp}, func() { sp.Close(); p.Close() }, nil
 }
@@ -88,16 +89,28 @@ func openALSAPath(path string) (audio.Player, error) {
 // a cgo build; nil in the appliance build.
 var desktopPlayer func() (audio.Player, error)
 
-// speakerVoice is ui.Voice over a voice.Speaker.
-type speakerVoice struct{ s *voice.Speaker }
+// promptLibrary is the speaker's view of the recordings built into ui/voice.
+func promptLibrary(lang, id string) ([]byte, error) {
+	return voice.PromptFile(i18n.Lang(lang), id)
+}
 
+// speakerVoice is ui.Voice over a speech.Speaker.
+type speakerVoice struct{ s *speech.Speaker }
+
+// Say says the prompt of a UI screen (voice.Screens). A screen without one
+// (the technician's) stops the prompt playing: it was about the screen the
+// citizen left.
 func (v speakerVoice) Say(lang, screen string) {
-	l := i18n.Lang(lang)
 	if screen == "idle" {
-		v.s.Say(l, "idle.title") // the timeout warning is an event prompt
+		v.s.Say(lang, "idle.title") // the timeout warning is an event prompt
 		return
 	}
-	v.s.SayScreen(l, screen)
+	p, ok := voice.Screens[screen]
+	if !ok {
+		v.s.Stop()
+		return
+	}
+	v.s.Say(lang, p.ID())
 }
 
 func (v speakerVoice) Repeat() { v.s.Repeat() }

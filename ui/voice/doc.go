@@ -11,23 +11,18 @@
 // changed since (run `make voices`), or when a listed screen has no
 // recording in a language.
 //
-// Recordings are 16 kHz mono, compressed 4:1 with IMA ADPCM
-// (internal/adpcm) and then with DEFLATE, 5.6:1 in all. The generator is
-// ./cmd/genprompts.
+// Recordings are 16 kHz mono, stored as appliance/speech encodes them (IMA
+// ADPCM, then DEFLATE: 5.6:1 in all). The generator is cmd/genprompts.
 //
 // # Use
 //
-//	sp := voice.New(player, cfg.Voice)      // player: alsa, malgo or wavsink
-//	sp.SayScreen(lang, "cash")              // when a screen appears
-//	sp.Say(lang, "problem.note-rejected")   // an event prompt, by ID
-//	sp.Repeat()                             // the speaker button
-//	level := sp.VolumeUp()                  // the + button; says the last prompt again
+// The kiosk's speech.Speaker takes PromptFile as its Library; cmd/mitra
+// looks up the prompt of the screen the UI shows:
 //
-// Say never blocks the UI: the prompt plays on its own goroutine, and a new
-// Say cuts the previous prompt short, as a citizen who taps on expects.
+//	sp := speech.New(player, func(lang, id string) ([]byte, error) {
+//		return voice.PromptFile(i18n.Lang(lang), id)
+//	}, cfg.Voice)
+//	sp.Say("hi", voice.Screens["cash"].ID()) // the cash screen appeared
 //
-// This package imports drivers/audio for its Clip, Player and Volume types
-// only: that package holds no hardware code, as image holds none for the
-// display. Which Player (alsa, malgo, wavsink) is chosen in cmd/mitra, so ui
-// still never links a driver.
+// This package holds text and recordings only: no audio code, no driver.
 package voice

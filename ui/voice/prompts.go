@@ -1,23 +1,18 @@
 package voice
 
 import (
-	"bytes"
-	"compress/flate"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"sync"
 
-	"github.com/mitra-kiosk/mitra/drivers/audio"
 	"github.com/mitra-kiosk/mitra/ui/i18n"
-	"github.com/mitra-kiosk/mitra/ui/voice/internal/adpcm"
 )
 
-// The generated prompts: prompts/<lang>/<id>.ima.deflate (IMA ADPCM, package
-// internal/adpcm, then raw DEFLATE, RFC 1951) and prompts/manifest.json.
+// The generated prompts: prompts/<lang>/<id>.ima.deflate (appliance/speech's
+// Encode: IMA ADPCM, then raw DEFLATE, RFC 1951) and prompts/manifest.json.
 // `make voices` rewrites them.
 //
 //go:embed prompts
@@ -90,7 +85,8 @@ func EmbeddedManifest() (Manifest, error) {
 	return manifest, manifestErr
 }
 
-// PromptFile returns the stored (compressed) recording of prompt id in lang.
+// PromptFile returns the stored (compressed) recording of prompt id in lang,
+// as appliance/speech's Decode reads it: the kiosk's speech.Library.
 func PromptFile(lang i18n.Lang, id string) ([]byte, error) {
 	if _, err := EmbeddedManifest(); err != nil {
 		return nil, err
@@ -104,29 +100,4 @@ func PromptFile(lang i18n.Lang, id string) ([]byte, error) {
 		return nil, fmt.Errorf("voice: %w", err)
 	}
 	return b, nil
-}
-
-// Clip decodes prompt id in lang.
-func Clip(lang i18n.Lang, id string) (audio.Clip, error) {
-	b, err := PromptFile(lang, id)
-	if err != nil {
-		return audio.Clip{}, err
-	}
-	c, err := Decode(b)
-	if err != nil {
-		return audio.Clip{}, fmt.Errorf("voice: %s/%s: %w", lang, id, err)
-	}
-	return c, nil
-}
-
-// maxPromptBytes bounds a decompressed recording (17 minutes at 16 kHz).
-const maxPromptBytes = 1 << 23
-
-// Decode expands a recording as stored in PromptDir.
-func Decode(b []byte) (audio.Clip, error) {
-	a, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(b)), maxPromptBytes))
-	if err != nil {
-		return audio.Clip{}, fmt.Errorf("inflate: %w", err)
-	}
-	return adpcm.Decode(a, nil)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mitra-kiosk/mitra/appliance/speech"
 	"github.com/mitra-kiosk/mitra/ui/i18n"
 )
 
@@ -135,16 +136,16 @@ func TestPromptsPlayable(t *testing.T) {
 		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != e.SHA256 {
 			t.Errorf("%s: sha256 differs from the manifest", e.File)
 		}
-		c, err := Clip(e.Lang, e.ID)
+		c, err := speech.Decode(b)
 		if err != nil {
-			t.Errorf("Clip(%s, %s) = %v", e.Lang, e.ID, err)
+			t.Errorf("Decode(%s) = %v", e.File, err)
 			continue
 		}
 		if c.Rate != m.Rate || len(c.Samples) != e.Samples {
-			t.Errorf("Clip(%s, %s) = %d Hz, %d samples; manifest says %d Hz, %d", e.Lang, e.ID, c.Rate, len(c.Samples), m.Rate, e.Samples)
+			t.Errorf("%s/%s = %d Hz, %d samples; manifest says %d Hz, %d", e.Lang, e.ID, c.Rate, len(c.Samples), m.Rate, e.Samples)
 		}
 		if d := c.Duration(); d < 500*time.Millisecond || d > 15*time.Second {
-			t.Errorf("Clip(%s, %s) lasts %v, want 0.5–15 s", e.Lang, e.ID, d)
+			t.Errorf("%s/%s lasts %v, want 0.5–15 s", e.Lang, e.ID, d)
 		}
 		var sum float64
 		for _, s := range c.Samples {
@@ -153,35 +154,11 @@ func TestPromptsPlayable(t *testing.T) {
 		// Speech with pauses is 15–25 dB below its peak; silence or a
 		// broken decoder is far below -40 dBFS.
 		if rms := math.Sqrt(sum / float64(len(c.Samples))); rms < 300 {
-			t.Errorf("Clip(%s, %s) RMS = %.0f: silent", e.Lang, e.ID, rms)
+			t.Errorf("%s/%s RMS = %.0f: silent", e.Lang, e.ID, rms)
 		}
 	}
 	t.Logf("%d recordings, %d bytes embedded", len(m.Prompts), total)
 	if total > 3<<20 {
 		t.Errorf("prompts take %d bytes, want < 3 MiB", total)
 	}
-}
-
-func BenchmarkClip(b *testing.B) {
-	id := Screens["cash"].ID()
-	for b.Loop() {
-		if _, err := Clip(i18n.Hindi, id); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func FuzzDecode(f *testing.F) {
-	b, err := PromptFile(i18n.English, "idle.title")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b)
-	f.Add(b[:len(b)/2])
-	f.Fuzz(func(t *testing.T, in []byte) {
-		c, err := Decode(in)
-		if err == nil && c.Rate <= 0 {
-			t.Fatalf("Decode() = a clip without a rate, and no error")
-		}
-	})
 }

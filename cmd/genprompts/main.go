@@ -1,7 +1,7 @@
 // Command genprompts records the kiosk's spoken prompts: it runs espeak-ng on
 // the text of every prompt of ui/voice in Hindi and English, trims the
 // silence around it, resamples it to 16 kHz, evens out the loudness,
-// compresses it with IMA ADPCM and DEFLATE and writes ui/voice/prompts with a manifest
+// compresses it with appliance/speech.Encode (IMA ADPCM and DEFLATE) and writes ui/voice/prompts with a manifest
 // of the exact texts. `make voices` runs it from the module root.
 //
 // The files are committed, so building and testing Mitra need no espeak-ng.
@@ -12,7 +12,6 @@ package main
 
 import (
 	"bytes"
-	"compress/flate"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -24,11 +23,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mitra-kiosk/mitra/appliance/speech"
 	"github.com/mitra-kiosk/mitra/drivers/audio"
 	"github.com/mitra-kiosk/mitra/drivers/audio/wav"
 	"github.com/mitra-kiosk/mitra/ui/i18n"
 	"github.com/mitra-kiosk/mitra/ui/voice"
-	"github.com/mitra-kiosk/mitra/ui/voice/internal/adpcm"
 )
 
 func main() {
@@ -73,7 +72,7 @@ func run(out, espeak string, speed, rate int) error {
 				return fmt.Errorf("prompt %s/%s: %w", lang, p.ID(), err)
 			}
 			c = normalise(Downsample(trim(c), rate))
-			b, err := encode(c)
+			b, err := speech.Encode(c)
 			if err != nil {
 				return err
 			}
@@ -121,7 +120,11 @@ func exportWAV(dir string) error {
 		return err
 	}
 	for _, e := range m.Prompts {
-		c, err := voice.Clip(e.Lang, e.ID)
+		rec, err := voice.PromptFile(e.Lang, e.ID)
+		if err != nil {
+			return err
+		}
+		c, err := speech.Decode(rec)
 		if err != nil {
 			return err
 		}
@@ -139,26 +142,6 @@ func exportWAV(dir string) error {
 	}
 	log.Printf("%d prompts written to %s", len(m.Prompts), dir)
 	return nil
-}
-
-// encode compresses c as voice.Clip reads it: IMA ADPCM, then DEFLATE,
-// which takes another 30% off (the pauses between sentences, and the
-// nibble patterns of steady vowels).
-func encode(c audio.Clip) ([]byte, error) {
-	a, err := adpcm.Encode(c)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	w, err := flate.NewWriter(&b, flate.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	w.Write(a)
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // generatorName is "espeak-ng 1.51" from "eSpeak NG text-to-speech: 1.51  Data at: …".

@@ -1,4 +1,4 @@
-package voice
+package main
 
 import (
 	"bytes"
@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mitra-kiosk/mitra/appliance/speech"
 	"github.com/mitra-kiosk/mitra/drivers/audio/wav"
 	"github.com/mitra-kiosk/mitra/ui/i18n"
+	"github.com/mitra-kiosk/mitra/ui/voice"
 )
 
 // recognisable are English prompts pocketsphinx hears well.
@@ -32,14 +34,18 @@ func TestRecognisable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: speech recognition")
 	}
-	m, _ := EmbeddedManifest()
+	m, _ := voice.EmbeddedManifest()
 	dir := t.TempDir()
 	var words, heard int
 	for _, e := range m.Prompts {
 		if e.Lang != i18n.English || !slices.Contains(recognisable, e.ID) {
 			continue
 		}
-		c, err := Clip(e.Lang, e.ID)
+		rec, err := voice.PromptFile(e.Lang, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := speech.Decode(rec)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,17 +1,24 @@
-package voice
+package speech
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/mitra-kiosk/mitra/drivers/audio"
-	"github.com/mitra-kiosk/mitra/ui/i18n"
 )
+
+// Library returns the stored recording (Encode's bytes) of prompt id in a
+// language ("hi", "en"), or an error for a prompt it does not have. It is
+// called on the caller's goroutine, so it should only look the bytes up;
+// the Speaker decodes them while playing.
+type Library func(lang, id string) ([]byte, error)
 
 // Speaker says prompts on a Player, one at a time.
 type Speaker struct {
-	p audio.Player
+	p   audio.Player
+	lib Library
 
 	mu      sync.Mutex
 	enabled bool
@@ -19,46 +26,37 @@ type Speaker struct {
 	// The last prompt asked for, said again by Repeat, even if the speaker
 	// was off then: turning it on and pressing Repeat says the current
 	// screen.
-	lastLang i18n.Lang
-	lastID   string
-	cancel   context.CancelFunc // stops the prompt playing or waiting
-	done     chan struct{}      // closed when that prompt's goroutine ends
-	err      error              // the last playback error
+	last   []byte             // the recording, as the Library stored it
+	lastID string             // lang/id, for errors
+	cancel context.CancelFunc // stops the prompt playing or waiting
+	done   chan struct{}      // closed when that prompt's goroutine ends
+	err    error              // the last playback error
 }
 
-// New returns a Speaker playing on p at audio.DefaultVolume. The Speaker
-// does not own p: closing p is the caller's job, after Speaker.Close. p may
-// be nil (a kiosk without a sound device): the Speaker then keeps its state
-// and plays nothing.
-func New(p audio.Player, enabled bool) *Speaker {
-	return &Speaker{p: p, enabled: enabled, vol: audio.DefaultVolume}
+// New returns a Speaker playing the prompts of lib on p at
+// audio.DefaultVolume. The Speaker does not own p: closing p is the
+// caller's job, after Speaker.Close. p may be nil (a kiosk without a sound
+// device): the Speaker then keeps its state and plays nothing.
+func New(p audio.Player, lib Library, enabled bool) *Speaker {
+	return &Speaker{p: p, lib: lib, enabled: enabled, vol: audio.DefaultVolume}
 }
 
 // Say starts prompt id in lang and returns at once. A prompt still playing
-// is cut short. Say returns ErrUnknownPrompt (wrapped) for an id with no
-// recording in lang; a disabled speaker remembers the prompt for Repeat and
-// plays nothing.
-func (s *Speaker) Say(lang i18n.Lang, id string) error {
-	if _, err := PromptFile(lang, id); err != nil {
+// is cut short. Say returns the Library's error for a prompt it does not
+// have, and then stops the prompt playing: it belonged to what the citizen
+// left. A disabled speaker remembers the prompt for Repeat and plays
+// nothing.
+func (s *Speaker) Say(lang, id string) error {
+	b, err := s.lib(lang, id)
+	if err != nil {
+		s.Stop()
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.lastLang, s.lastID = lang, id
+	s.last, s.lastID = b, lang+"/"+id
 	s.startLocked()
 	return nil
-}
-
-// SayScreen says the prompt of a ui screen id (see Screens) and reports
-// whether the screen has one. A screen without a prompt stops the one
-// playing: it belonged to the screen the citizen left.
-func (s *Speaker) SayScreen(lang i18n.Lang, screen string) bool {
-	p, ok := Screens[screen]
-	if !ok {
-		s.Stop()
-		return false
-	}
-	return s.Say(lang, p.ID()) == nil
 }
 
 // Repeat says the last prompt again (the speaker button).
@@ -158,13 +156,13 @@ func (s *Speaker) startLocked() {
 	if s.cancel != nil {
 		s.cancel()
 	}
-	if !s.enabled || s.lastID == "" || s.p == nil {
+	if !s.enabled || s.last == nil || s.p == nil {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	prev, done := s.done, make(chan struct{})
 	s.cancel, s.done = cancel, done
-	lang, id, vol := s.lastLang, s.lastID, s.vol
+	rec, id, vol := s.last, s.lastID, s.vol
 	go func() {
 		defer close(done)
 		defer cancel()
@@ -174,8 +172,10 @@ func (s *Speaker) startLocked() {
 		if ctx.Err() != nil {
 			return // replaced before it began
 		}
-		c, err := Clip(lang, id)
-		if err == nil {
+		c, err := Decode(rec)
+		if err != nil {
+			err = fmt.Errorf("%s: %w", id, err)
+		} else {
 			err = s.p.Play(ctx, vol.Scale(c))
 		}
 		if err != nil && !errors.Is(err, context.Canceled) {

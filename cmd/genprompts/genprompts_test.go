@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"testing"
 
+	"github.com/mitra-kiosk/mitra/appliance/speech"
 	"github.com/mitra-kiosk/mitra/drivers/audio"
 	"github.com/mitra-kiosk/mitra/ui/i18n"
 	"github.com/mitra-kiosk/mitra/ui/voice"
@@ -89,13 +90,13 @@ func TestEncodeFaithful(t *testing.T) {
 			t.Fatal(err)
 		}
 		c = normalise(Downsample(trim(c), 16000))
-		b, err := encode(c)
+		b, err := speech.Encode(c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := voice.Decode(b)
+		d, err := speech.Decode(b)
 		if err != nil {
-			t.Fatalf("voice.Decode(encode()) = %v", err)
+			t.Fatalf("speech.Decode(speech.Encode()) = %v", err)
 		}
 		var sig, noise float64
 		for i := range c.Samples {

@@ -1,21 +1,64 @@
-package voice
+package speech
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/mitra-kiosk/mitra/drivers/audio"
 	"github.com/mitra-kiosk/mitra/drivers/audio/wavsink"
-	"github.com/mitra-kiosk/mitra/ui/i18n"
 )
 
+var errNoPrompt = errors.New("no such prompt")
+
+// tone is a 440 Hz tone of d at 16 kHz, loud enough that a volume step
+// changes every sample that is not zero.
+func tone(d time.Duration) audio.Clip {
+	c := audio.Clip{Rate: 16000, Samples: make([]int16, int(d.Seconds()*16000))}
+	for i := range c.Samples {
+		c.Samples[i] = int16(12000 * math.Sin(2*math.Pi*440*float64(i)/16000))
+	}
+	return c
+}
+
+// testLibrary holds prompts of known lengths, encoded as the kiosk stores
+// them: a 1.5 s "home", a 2 s "cash", 3 s "bill" and 1 s "attract", in
+// Hindi and English.
+func testLibrary(t testing.TB) (Library, map[string]audio.Clip) {
+	t.Helper()
+	stored := map[string][]byte{}
+	decoded := map[string]audio.Clip{}
+	for id, d := range map[string]time.Duration{"home": 1500 * time.Millisecond, "cash": 2 * time.Second, "bill": 3 * time.Second, "attract": time.Second} {
+		for _, lang := range []string{"hi", "en"} {
+			b, err := Encode(tone(d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := Decode(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored[lang+"/"+id], decoded[lang+"/"+id] = b, c
+		}
+	}
+	return func(lang, id string) ([]byte, error) {
+		b, ok := stored[lang+"/"+id]
+		if !ok {
+			return nil, fmt.Errorf("%w: %s/%s", errNoPrompt, lang, id)
+		}
+		return b, nil
+	}, decoded
+}
+
 func TestSay(t *testing.T) {
+	lib, clips := testLibrary(t)
 	sink := wavsink.New(nil)
-	s := New(sink, true)
-	if err := s.Say(i18n.Hindi, "home.prompt"); err != nil {
+	s := New(sink, lib, true)
+	if err := s.Say("hi", "home"); err != nil {
 		t.Fatal(err)
 	}
 	s.Wait()
@@ -23,26 +66,23 @@ func TestSay(t *testing.T) {
 	if len(p) != 1 || p[0].Interrupted {
 		t.Fatalf("Played() = %d clips, want 1 whole", len(p))
 	}
-	want, _ := Clip(i18n.Hindi, "home.prompt")
-	if got := len(p[0].Clip.Samples); got != len(want.Samples) {
-		t.Errorf("played %d samples, want %d", got, len(want.Samples))
+	if got, want := len(p[0].Clip.Samples), len(clips["hi/home"].Samples); got != want {
+		t.Errorf("played %d samples, want %d", got, want)
 	}
-	if err := s.Say(i18n.English, "no.such.prompt"); !errors.Is(err, ErrUnknownPrompt) {
-		t.Errorf("Say(unknown) = %v, want ErrUnknownPrompt", err)
-	}
-	if !s.SayScreen(i18n.English, "cash") || s.SayScreen(i18n.English, "technician") {
-		t.Errorf("SayScreen: cash has a prompt, technician has none")
+	if err := s.Say("en", "no.such.prompt"); !errors.Is(err, errNoPrompt) {
+		t.Errorf("Say(unknown) = %v, want the library's error", err)
 	}
 	s.Close()
 }
 
 func TestSayCancelsPrevious(t *testing.T) {
+	lib, clips := testLibrary(t)
 	synctest.Test(t, func(t *testing.T) {
 		sink := wavsink.New(&wavsink.Opts{Realtime: true})
-		s := New(sink, true)
-		s.SayScreen(i18n.English, "attract")
+		s := New(sink, lib, true)
+		s.Say("en", "attract")
 		time.Sleep(300 * time.Millisecond) // into the prompt
-		s.SayScreen(i18n.English, "home")
+		s.Say("en", "home")
 		s.Wait()
 		p := sink.Played()
 		if len(p) != 2 || !p[0].Interrupted || p[1].Interrupted {
@@ -50,13 +90,12 @@ func TestSayCancelsPrevious(t *testing.T) {
 		}
 		// Three quick taps: only the last is heard whole, none overlap.
 		sink.Reset()
-		s.SayScreen(i18n.Hindi, "bills")
-		s.SayScreen(i18n.Hindi, "biller")
-		s.SayScreen(i18n.Hindi, "bill")
+		s.Say("hi", "home")
+		s.Say("hi", "cash")
+		s.Say("hi", "bill")
 		s.Wait()
 		p = sink.Played()
-		last, _ := Clip(i18n.Hindi, Screens["bill"].ID())
-		if n := len(p); n == 0 || p[n-1].Interrupted || len(p[n-1].Clip.Samples) != len(last.Samples) {
+		if n := len(p); n == 0 || p[n-1].Interrupted || len(p[n-1].Clip.Samples) != len(clips["hi/bill"].Samples) {
 			t.Fatalf("after three taps Played() = %+v, want the bill prompt whole last", summary(p))
 		}
 		for _, x := range p[:len(p)-1] {
@@ -68,10 +107,30 @@ func TestSayCancelsPrevious(t *testing.T) {
 	})
 }
 
+// A screen without a prompt stops the one playing: it was about the
+// screen the citizen left.
+func TestUnknownPromptStops(t *testing.T) {
+	lib, _ := testLibrary(t)
+	synctest.Test(t, func(t *testing.T) {
+		sink := wavsink.New(&wavsink.Opts{Realtime: true})
+		s := New(sink, lib, true)
+		s.Say("en", "bill")
+		time.Sleep(100 * time.Millisecond)
+		if err := s.Say("en", "technician"); err == nil {
+			t.Fatal("Say(technician) = nil, want an error")
+		}
+		s.Wait()
+		if p := sink.Played(); len(p) != 1 || !p[0].Interrupted {
+			t.Fatalf("Played() = %+v, want the bill prompt interrupted", summary(p))
+		}
+	})
+}
+
 func TestDisabled(t *testing.T) {
+	lib, _ := testLibrary(t)
 	sink := wavsink.New(nil)
-	s := New(sink, false)
-	s.SayScreen(i18n.Hindi, "home")
+	s := New(sink, lib, false)
+	s.Say("hi", "home")
 	s.Repeat()
 	s.VolumeUp()
 	s.Wait()
@@ -88,10 +147,11 @@ func TestDisabled(t *testing.T) {
 }
 
 func TestDisableStops(t *testing.T) {
+	lib, _ := testLibrary(t)
 	synctest.Test(t, func(t *testing.T) {
 		sink := wavsink.New(&wavsink.Opts{Realtime: true})
-		s := New(sink, true)
-		s.SayScreen(i18n.English, "cash")
+		s := New(sink, lib, true)
+		s.Say("en", "cash")
 		time.Sleep(100 * time.Millisecond)
 		s.SetEnabled(false)
 		s.Wait()
@@ -102,10 +162,11 @@ func TestDisableStops(t *testing.T) {
 }
 
 func TestVolume(t *testing.T) {
+	lib, clips := testLibrary(t)
 	sink := wavsink.New(nil)
-	s := New(sink, true)
+	s := New(sink, lib, true)
 	s.SetVolume(audio.MaxVolume)
-	s.Say(i18n.English, "home.prompt")
+	s.Say("en", "home")
 	s.Wait()
 	if got := s.VolumeDown(); got != audio.MaxVolume-1 {
 		t.Errorf("VolumeDown() = %d, want %d", got, audio.MaxVolume-1)
@@ -116,7 +177,7 @@ func TestVolume(t *testing.T) {
 		t.Fatalf("VolumeDown() did not say the prompt again: %d clips", len(p))
 	}
 	full, lower := p[0].Clip.Samples, p[1].Clip.Samples
-	want, _ := Clip(i18n.English, "home.prompt")
+	want := clips["en/home"]
 	for i := range full {
 		if full[i] != want.Samples[i] {
 			t.Fatalf("at MaxVolume sample %d = %d, want %d unchanged", i, full[i], want.Samples[i])
@@ -146,18 +207,29 @@ func (failingPlayer) Play(context.Context, audio.Clip) error { return audio.ErrN
 func (failingPlayer) Close() error                           { return nil }
 
 func TestErr(t *testing.T) {
-	s := New(failingPlayer{}, true)
-	s.SayScreen(i18n.English, "home")
+	lib, _ := testLibrary(t)
+	s := New(failingPlayer{}, lib, true)
+	s.Say("en", "home")
 	s.Wait()
 	if err := s.Err(); !errors.Is(err, audio.ErrNoDevice) {
 		t.Errorf("Err() = %v, want ErrNoDevice", err)
 	}
+	// A corrupt recording is reported, not played.
+	bad := func(lang, id string) ([]byte, error) { return []byte("not a recording"), nil }
+	sink := wavsink.New(nil)
+	s = New(sink, bad, true)
+	s.Say("en", "home")
+	s.Wait()
+	if s.Err() == nil || len(sink.Played()) != 0 {
+		t.Errorf("corrupt recording: Err() = %v, %d clips played; want an error and none", s.Err(), len(sink.Played()))
+	}
 }
 
 func TestNilPlayer(t *testing.T) {
-	s := New(nil, true)
-	if !s.SayScreen(i18n.Hindi, "home") {
-		t.Errorf("SayScreen(home) = false")
+	lib, _ := testLibrary(t)
+	s := New(nil, lib, true)
+	if err := s.Say("hi", "home"); err != nil {
+		t.Errorf("Say(home) = %v", err)
 	}
 	s.Repeat()
 	s.Wait()
