@@ -298,11 +298,9 @@ func TestKioskImage(t *testing.T) {
 			}
 			vm.Kill()
 		})
-		kernel, _, err := vm.WaitSerial(ctx, InitMarker)
-		if err != nil {
-			t.Fatal(err)
-		}
-		frame, _, err := vm.WaitSerial(ctx, KioskFirstFrame)
+		b := waitInit(t, ctx, vm)
+		kernel := b.kernel
+		frame, _, err := b.wait(ctx, KioskFirstFrame)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -229,7 +229,8 @@ func (vm *VM) WaitSerialSince(ctx context.Context, mark int, marker string) (tim
 		case <-vm.exited:
 			return 0, "", fmt.Errorf("qemu: exited before %q: %v", marker, vm.waitErr)
 		case <-ctx.Done():
-			return 0, "", fmt.Errorf("qemu: waiting for %q on the serial console: %w", marker, ctx.Err())
+			return 0, "", fmt.Errorf("qemu: waiting for %q on the serial console: %w (%s after start); the console's last lines:\n%s",
+				marker, ctx.Err(), time.Since(vm.started).Round(time.Second), lastLines(vm.SerialLog(), 30))
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -351,4 +352,13 @@ func (vm *VM) Kill() {
 func (vm *VM) Wait() error {
 	<-vm.exited
 	return vm.waitErr
+}
+
+// lastLines is the end of a console log, for a failure report.
+func lastLines(log string, n int) string {
+	lines := strings.Split(strings.TrimRight(log, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
