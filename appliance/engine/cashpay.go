@@ -379,33 +379,28 @@ func (p *cashPayment) paid(ctx context.Context, pay billpay.Payment, excess mone
 }
 
 // postUntilDefinite posts what t buys — a bill payment or a document order
-// — until the back-end gives a definite answer (see payUntilDefinite).
+// — until the back-end gives a definite SUCCESS or FAILURE, journaling the
+// intent before the first request. Every retry is safe because it carries
+// the same idempotency key (the transaction id) and asks the status before
+// each (re)send: the back-end answers a repeat with the original. It gives
+// up after attempts tries with backoff, returning the last error (the
+// fate is then unknown). Both kinds answer in billpay's shape, so the money
+// rules (paid, credited, acknowledged) are the same code for both.
 func (e *Engine) postUntilDefinite(ctx context.Context, t txn, attempts int) (billpay.Payment, error) {
+	post, amount, what := e.postPayment, t.Bill.Amount, "payment"
 	if t.Kind == kindDocument {
 		if e.cfg.Documents == nil {
 			// A start without the document back-end: the order stays
 			// unresolved (acknowledged) until one is configured.
 			return billpay.Payment{}, fmt.Errorf("engine: %s: document back-end not configured", t.ID)
 		}
-		return e.orderUntilDefinite(ctx, t, attempts)
+		post, amount, what = e.postOrder, t.Doc.Fee, "order"
 	}
-	return e.payUntilDefinite(ctx, t, attempts)
-}
-
-// payUntilDefinite gets a definite SUCCESS or FAILURE for t's payment,
-// journaling the intent before the first request. Every retry is safe
-// because it carries the same idempotency key: the gateway answers a
-// repeat with the original payment. It gives up after attempts tries with
-// backoff, returning the last error (the payment's fate is then unknown).
-func (e *Engine) payUntilDefinite(ctx context.Context, t txn, attempts int) (billpay.Payment, error) {
 	if !t.PayIntent {
-		if err := e.record(t.ID, recPayIntent, body{Key: t.ID, Amount: t.Bill.Amount}); err != nil {
+		if err := e.record(t.ID, recPayIntent, body{Key: t.ID, Amount: amount}); err != nil {
 			return billpay.Payment{}, err
 		}
 	}
-	req := billpay.PayRequest{IdempotencyKey: t.ID, BillerID: t.Bill.BillerID, CustomerRef: t.Bill.CustomerRef,
-		BillNumber: t.Bill.BillNumber, FetchRef: t.Bill.FetchRef, Amount: t.Bill.Amount,
-		Mode: "Cash", Channel: "KIOSK", KioskID: e.cfg.KioskID}
 	var lastErr error
 	backoff := e.cfg.PayBackoff
 	for i := range attempts {
@@ -418,18 +413,14 @@ func (e *Engine) payUntilDefinite(ctx context.Context, t txn, attempts int) (bil
 			backoff *= 2
 		}
 		rctx, cancel := context.WithTimeout(ctx, e.cfg.RequestTimeout)
-		// First ask: a previous attempt (or a previous life of this
-		// process) may already have posted it.
-		st, err := e.cfg.Bills.PaymentStatus(rctx, t.ID)
-		if err == nil && st.Status == billpay.Unknown {
-			st, err = e.cfg.Bills.Pay(rctx, req)
-		}
+		st, err := post(rctx, t)
 		cancel()
 		if err != nil {
 			lastErr = err
-			if !errors.Is(err, billpay.ErrUnavailable) {
+			if !errors.Is(err, billpay.ErrUnavailable) && !errors.Is(err, documents.ErrUnavailable) {
 				// Refused outright (bill already paid elsewhere, amount
-				// changed): definite, the money is owed back.
+				// changed, document withdrawn): definite, the money is
+				// owed back.
 				st = billpay.Payment{IdempotencyKey: t.ID, Status: billpay.Failure, Reason: err.Error()}
 			} else {
 				continue
@@ -438,12 +429,26 @@ func (e *Engine) payUntilDefinite(ctx context.Context, t txn, attempts int) (bil
 		switch st.Status {
 		case billpay.Success, billpay.Failure:
 			if err := e.record(t.ID, recPayResult, body{Key: t.ID, Status: st.Status, Ref: st.TxnRef, Reason: st.Reason}); err != nil {
-				return st, err
+				return billpay.Payment{}, err
 			}
 			return st, nil
 		case billpay.Pending:
-			lastErr = fmt.Errorf("engine: payment %s pending upstream", t.ID)
+			lastErr = fmt.Errorf("engine: %s %s pending upstream", what, t.ID)
+		default:
+			lastErr = fmt.Errorf("engine: %s %s: unexpected status %q", what, t.ID, st.Status)
 		}
 	}
 	return billpay.Payment{}, lastErr
+}
+
+// postPayment is one try of t's bill payment: first ask, since a previous
+// try (or a previous life of this process) may already have posted it.
+func (e *Engine) postPayment(ctx context.Context, t txn) (billpay.Payment, error) {
+	st, err := e.cfg.Bills.PaymentStatus(ctx, t.ID)
+	if err == nil && st.Status == billpay.Unknown {
+		st, err = e.cfg.Bills.Pay(ctx, billpay.PayRequest{IdempotencyKey: t.ID, BillerID: t.Bill.BillerID,
+			CustomerRef: t.Bill.CustomerRef, BillNumber: t.Bill.BillNumber, FetchRef: t.Bill.FetchRef,
+			Amount: t.Bill.Amount, Mode: "Cash", Channel: "KIOSK", KioskID: e.cfg.KioskID})
+	}
+	return st, err
 }

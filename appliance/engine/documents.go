@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -44,57 +43,17 @@ func (e *Engine) FindDocument(ctx context.Context, kind documents.Kind, ref stri
 // DocumentCharge implements Kiosk.
 func (e *Engine) DocumentCharge(doc documents.Document) money.Paise { return e.cfg.DocumentCharge }
 
-// orderUntilDefinite is payUntilDefinite for a document order: the intent
-// is journaled before the first request, every request carries the
-// transaction id as idempotency key, and the status is asked before each
-// (re)send. The answer is returned in billpay's shape so that the money
-// rules (paid, credited, acknowledged) are the same code for both kinds.
-func (e *Engine) orderUntilDefinite(ctx context.Context, t txn, attempts int) (billpay.Payment, error) {
-	if !t.PayIntent {
-		if err := e.record(t.ID, recPayIntent, body{Key: t.ID, Amount: t.Doc.Fee}); err != nil {
-			return billpay.Payment{}, err
-		}
+// postOrder is one try of t's document order, asked first like
+// postPayment, and answered in billpay's shape for postUntilDefinite.
+func (e *Engine) postOrder(ctx context.Context, t txn) (billpay.Payment, error) {
+	o, err := e.cfg.Documents.OrderStatus(ctx, t.ID)
+	if err == nil && o.Status == documents.Unknown {
+		o, err = e.cfg.Documents.Order(ctx, documents.OrderRequest{IdempotencyKey: t.ID, DocumentID: t.Doc.ID, Fee: t.Doc.Fee, KioskID: e.cfg.KioskID})
 	}
-	req := documents.OrderRequest{IdempotencyKey: t.ID, DocumentID: t.Doc.ID, Fee: t.Doc.Fee, KioskID: e.cfg.KioskID}
-	var lastErr error
-	backoff := e.cfg.PayBackoff
-	for i := range attempts {
-		if i > 0 {
-			select {
-			case <-time.After(backoff):
-			case <-e.stop:
-				return billpay.Payment{}, fmt.Errorf("engine: stopping: %w", lastErr)
-			}
-			backoff *= 2
-		}
-		rctx, cancel := context.WithTimeout(ctx, e.cfg.RequestTimeout)
-		o, err := e.cfg.Documents.OrderStatus(rctx, t.ID)
-		if err == nil && o.Status == documents.Unknown {
-			o, err = e.cfg.Documents.Order(rctx, req)
-		}
-		cancel()
-		if err != nil {
-			lastErr = err
-			if !errors.Is(err, documents.ErrUnavailable) {
-				o = documents.Order{IdempotencyKey: t.ID, Status: documents.Failure, Reason: err.Error()}
-			} else {
-				continue
-			}
-		}
-		switch o.Status {
-		case documents.Success, documents.Failure:
-			st := billpay.Status(o.Status)
-			if err := e.record(t.ID, recPayResult, body{Key: t.ID, Status: st, Ref: o.Ref, Reason: o.Reason}); err != nil {
-				return billpay.Payment{}, err
-			}
-			return billpay.Payment{IdempotencyKey: t.ID, Status: st, Amount: o.Fee, TxnRef: o.Ref, Reason: o.Reason}, nil
-		case documents.Pending:
-			lastErr = fmt.Errorf("engine: order %s pending upstream", t.ID)
-		default:
-			lastErr = fmt.Errorf("engine: order %s: unexpected status %q", t.ID, o.Status)
-		}
+	if err != nil {
+		return billpay.Payment{}, err
 	}
-	return billpay.Payment{}, lastErr
+	return billpay.Payment{IdempotencyKey: t.ID, Status: billpay.Status(o.Status), Amount: o.Fee, TxnRef: o.Ref, Reason: o.Reason}, nil
 }
 
 // printDocument fetches the paid document's content, lays it out and
