@@ -2,68 +2,25 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/mitra-kiosk/mitra/gokrazy"
 	"github.com/mitra-kiosk/mitra/gokrazy/flash"
+	"github.com/mitra-kiosk/mitra/gokrazy/flash/flashtest"
 )
 
-type headerWriter []byte
-
-func (h headerWriter) WriteAt(p []byte, off int64) (int, error) {
-	if off < int64(len(h)) {
-		copy(h[off:], p)
-	}
-	return len(p), nil
-}
-
-// flashFixture is a 4 MiB Mitra image, a fake sysfs/procfs with a 16 GB
-// disk sdb (whose dev node is a regular file) and a disk sdc whose first
-// partition is mounted.
+// flashFixture is a 4 MiB Mitra Pi image and flashtest's fake machine
+// (sdb a clean 16 GB stick, sdc1 mounted; see flashtest.NewMachine), which
+// flash uses until the test ends.
 func flashFixture(t *testing.T) (image, dev string) {
-	dir := t.TempDir()
-	l, err := gokrazy.NewLayout(gokrazy.DefaultDiskSize, "mitra", "arm64")
-	if err != nil {
-		t.Fatal(err)
-	}
-	head := make(headerWriter, 34*512)
-	l.WritePartitionTable(head)
-	image = filepath.Join(dir, "mitra-rpi.img")
-	f, _ := os.Create(image)
-	f.Write(head)
-	io.CopyN(f, rand.Reader, 4<<20-int64(len(head)))
-	f.Close()
-
-	sys, proc, dev := filepath.Join(dir, "sys"), filepath.Join(dir, "proc"), filepath.Join(dir, "dev")
-	for _, b := range []struct{ name, rel, majmin string }{
-		{"sdb", "devices/usb1/block/sdb", "8:16"},
-		{"sdc", "devices/usb2/block/sdc", "8:32"},
-		{"sdc1", "devices/usb2/block/sdc/sdc1", "8:33"},
-	} {
-		node := filepath.Join(sys, b.rel)
-		os.MkdirAll(node, 0o755)
-		os.WriteFile(filepath.Join(node, "dev"), []byte(b.majmin+"\n"), 0o644)
-		if strings.HasSuffix(b.name, "1") {
-			os.WriteFile(filepath.Join(node, "partition"), []byte("1\n"), 0o644)
-		} else {
-			os.WriteFile(filepath.Join(node, "size"), []byte("31250000\n"), 0o644)
-		}
-		os.MkdirAll(filepath.Join(sys, "class", "block"), 0o755)
-		os.Symlink(filepath.Join("..", "..", b.rel), filepath.Join(sys, "class", "block", b.name))
-		os.MkdirAll(filepath.Join(dev), 0o755)
-		os.WriteFile(filepath.Join(dev, b.name), nil, 0o644)
-	}
-	os.MkdirAll(filepath.Join(proc, "self"), 0o755)
-	os.WriteFile(filepath.Join(proc, "self", "mountinfo"), []byte("40 26 8:33 / /media/tech/BOOT rw - vfat /dev/sdc1 rw\n"), 0o644)
+	image = flashtest.MitraImage(t, t.TempDir(), "mitra-rpi.img", "arm64", 4<<20)
+	m := flashtest.NewMachine(t)
 	old := flashSystem
-	flashSystem = flash.System{Sys: sys, Proc: proc}
+	flashSystem = flash.System{Sys: m.Sys, Proc: m.Proc}
 	t.Cleanup(func() { flashSystem = old })
-	return image, dev
+	return image, m.Dev
 }
 
 func TestFlash(t *testing.T) {
@@ -100,7 +57,7 @@ func TestFlashRefusals(t *testing.T) {
 		{[]string{"--image", image}, 2, "usage: mitractl flash"},
 		{[]string{"--image", notImage, "--device", filepath.Join(dev, "sdb"), "--yes", "--allow-file"}, 1, "not a Mitra image"},
 		{[]string{"--image", image, "--device", filepath.Join(dev, "sdb"), "--yes"}, 1, "regular file, not a disk"},
-		{[]string{"--image", image, "--device", filepath.Join(dev, "sdc"), "--yes", "--allow-file"}, 1, "sdc1 is mounted on /media/tech/BOOT; unmount it first"},
+		{[]string{"--image", image, "--device", filepath.Join(dev, "sdc"), "--yes", "--allow-file"}, 1, "sdc1 is mounted on /media/tech/MITRA BOOT; unmount it first"},
 		{[]string{"--image", image, "--device", filepath.Join(dev, "sdc1"), "--yes", "--allow-file"}, 1, "give the whole disk: --device " + filepath.Join(dev, "sdc")},
 	} {
 		var out, errb bytes.Buffer
@@ -126,7 +83,7 @@ func TestFlashConfirmation(t *testing.T) {
 		os.WriteFile(sdb, nil, 0o644)
 		var out, errb bytes.Buffer
 		code := flashCmd([]string{"--image", image, "--device", sdb, "--allow-file"}, strings.NewReader(tt.typed), &out, &errb)
-		if !strings.Contains(errb.String(), "This ERASES everything on "+sdb+" (16.0 GB).\nType the device name (sdb) to continue: ") {
+		if !strings.Contains(errb.String(), "This ERASES everything on "+sdb+" (SanDisk Ultra 16.0 GB).\nType the device name (sdb) to continue: ") {
 			t.Errorf("prompt = %q", errb.String())
 		}
 		st, _ := os.Stat(sdb)

@@ -3,61 +3,22 @@ package flash
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mitra-kiosk/mitra/gokrazy"
+	"github.com/mitra-kiosk/mitra/gokrazy/flash/flashtest"
 )
 
-// headerWriter keeps what gokrazy's layout writes into the first bytes of
-// a disk (the MBR and the primary GPT) and drops the backup GPT at the end,
-// so a test image can be small.
-type headerWriter []byte
-
-func (h headerWriter) WriteAt(p []byte, off int64) (int, error) {
-	if off < int64(len(h)) {
-		copy(h[off:], p)
-	}
-	return len(p), nil
-}
-
-// testImage writes a Mitra image of size bytes into dir: the partition
-// table exactly as the image builder writes it, then random bytes.
+// testImage writes a Mitra PC image of size bytes into dir.
 func testImage(t testing.TB, dir string, size int64) string {
 	t.Helper()
-	l, err := gokrazy.NewLayout(gokrazy.DefaultDiskSize, "mitra", "amd64")
-	if err != nil {
-		t.Fatal(err)
-	}
-	head := make(headerWriter, 34*sectorSize)
-	if err := l.WritePartitionTable(head); err != nil {
-		t.Fatal(err)
-	}
-	return writeImage(t, dir, "mitra-amd64.img", head, size)
-}
-
-func writeImage(t testing.TB, dir, name string, head []byte, size int64) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.Write(head); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.CopyN(f, rand.Reader, size-int64(len(head))); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return flashtest.MitraImage(t, dir, "mitra-amd64.img", "amd64", size)
 }
 
 func TestGUIDPrefixMatchesBuilder(t *testing.T) {
@@ -72,25 +33,21 @@ func TestCheckImage(t *testing.T) {
 
 	l, _ := gokrazy.NewLayout(gokrazy.DefaultDiskSize, "mitra", "amd64")
 	l.DiskGUID = [16]byte{1, 2, 3} // someone else's GPT disk
-	other := make(headerWriter, 34*sectorSize)
-	l.WritePartitionTable(other)
-	otherGPT := writeImage(t, dir, "ubuntu.img", other, 1<<20)
+	otherGPT := flashtest.WriteImage(t, dir, "ubuntu.img", flashtest.PartitionTable(t, l), 1<<20)
 
-	corrupt := append(headerWriter(nil), make(headerWriter, 34*sectorSize)...)
 	l, _ = gokrazy.NewLayout(gokrazy.DefaultDiskSize, "mitra", "arm64")
-	l.WritePartitionTable(corrupt)
+	corrupt := flashtest.PartitionTable(t, l)
 	corrupt[sectorSize+60] ^= 1 // in the disk GUID, under the header CRC
-	badCRC := writeImage(t, dir, "badcrc.img", corrupt, 1<<20)
+	badCRC := flashtest.WriteImage(t, dir, "badcrc.img", corrupt, 1<<20)
 
 	// An MBR-only gokrazy Pi image: only LBA 0 of the builder's table.
-	mbrOnly := make(headerWriter, 34*sectorSize)
-	l.WritePartitionTable(mbrOnly)
+	mbrOnly := flashtest.PartitionTable(t, l)
 	clear(mbrOnly[sectorSize:])
-	pi := writeImage(t, dir, "mitra-rpi.img", mbrOnly, 1<<20)
+	pi := flashtest.WriteImage(t, dir, "mitra-rpi.img", mbrOnly, 1<<20)
 
 	short := filepath.Join(dir, "short.img")
 	os.WriteFile(short, []byte("EFI PART"), 0o644)
-	random := writeImage(t, dir, "random.img", nil, 1<<20)
+	random := flashtest.WriteImage(t, dir, "random.img", nil, 1<<20)
 
 	for _, tt := range []struct {
 		path       string
@@ -120,94 +77,16 @@ func TestCheckImage(t *testing.T) {
 	}
 }
 
-// fakeSystem is a /sys and /proc tree with these disks, and a dev/
-// directory of regular files standing in for their device nodes:
-//
-//	sda  8:0   the system disk: sda1 /boot, sda2 under dm-0 (LVM), which is /
-//	sdb  8:16  a clean 16 GB USB stick with one partition
-//	sdc  8:32  a card whose sdc1 is mounted on /media/tech/MITRA BOOT
-//	sdd  8:48  a disk whose sdd1 is an LVM physical volume (held by dm-2)
-//	sde  8:64  a 100 MB card
-//	mmcblk0 179:0  an SD card with mmcblk0p1
-//	dm-0 253:0 and dm-2 253:2  device-mapper volumes
+// fakeSystem is flashtest's machine as a System (see flashtest.NewMachine
+// for its disks), with dev its device node stand-ins.
 type fakeSystem struct {
 	System
 	dev string
 }
 
 func newFakeSystem(t *testing.T) fakeSystem {
-	root := t.TempDir()
-	fs := fakeSystem{System{Sys: filepath.Join(root, "sys"), Proc: filepath.Join(root, "proc")}, filepath.Join(root, "dev")}
-	os.MkdirAll(fs.dev, 0o755)
-	type blk struct {
-		name, parent, majmin string
-		sectors              int64
-		holders, slaves      []string
-		dm                   bool
-	}
-	for _, b := range []blk{
-		{name: "sda", majmin: "8:0", sectors: 500e9 / 512},
-		{name: "sda1", parent: "sda", majmin: "8:1"},
-		{name: "sda2", parent: "sda", majmin: "8:2", holders: []string{"dm-0"}},
-		{name: "sdb", majmin: "8:16", sectors: 16e9 / 512},
-		{name: "sdb1", parent: "sdb", majmin: "8:17"},
-		{name: "sdc", majmin: "8:32", sectors: 16e9 / 512},
-		{name: "sdc1", parent: "sdc", majmin: "8:33"},
-		{name: "sdd", majmin: "8:48", sectors: 16e9 / 512},
-		{name: "sdd1", parent: "sdd", majmin: "8:49", holders: []string{"dm-2"}},
-		{name: "sde", majmin: "8:64", sectors: 100e6 / 500},
-		{name: "mmcblk0", majmin: "179:0", sectors: 32e9 / 512},
-		{name: "mmcblk0p1", parent: "mmcblk0", majmin: "179:1"},
-		{name: "dm-0", majmin: "253:0", sectors: 400e9 / 512, slaves: []string{"sda2"}, dm: true},
-		{name: "dm-2", majmin: "253:2", sectors: 16e9 / 512, slaves: []string{"sdd1"}, dm: true},
-	} {
-		rel := filepath.Join("devices", "pci0000:00", "block", b.name)
-		if b.parent != "" {
-			rel = filepath.Join("devices", "pci0000:00", "block", b.parent, b.name)
-		}
-		if b.dm {
-			rel = filepath.Join("devices", "virtual", "block", b.name)
-		}
-		node := filepath.Join(fs.Sys, rel)
-		os.MkdirAll(node, 0o755)
-		os.WriteFile(filepath.Join(node, "dev"), []byte(b.majmin+"\n"), 0o644)
-		if b.sectors > 0 {
-			os.WriteFile(filepath.Join(node, "size"), []byte(strconv.FormatInt(b.sectors, 10)+"\n"), 0o644)
-		}
-		if b.parent != "" {
-			os.WriteFile(filepath.Join(node, "partition"), []byte("1\n"), 0o644)
-		} else if !b.dm {
-			os.MkdirAll(filepath.Join(node, "device"), 0o755)
-			os.WriteFile(filepath.Join(node, "device", "vendor"), []byte("SanDisk \n"), 0o644)
-			os.WriteFile(filepath.Join(node, "device", "model"), []byte("Ultra           \n"), 0o644)
-		}
-		if b.dm {
-			os.MkdirAll(filepath.Join(node, "dm"), 0o755)
-		}
-		os.MkdirAll(filepath.Join(node, "holders"), 0o755)
-		for _, h := range b.holders {
-			os.Symlink(filepath.Join("..", "..", "..", "..", "virtual", "block", h), filepath.Join(node, "holders", h))
-		}
-		os.MkdirAll(filepath.Join(node, "slaves"), 0o755)
-		for _, s := range b.slaves {
-			os.WriteFile(filepath.Join(node, "slaves", s), nil, 0o644) // only the name matters
-		}
-		for _, link := range []string{filepath.Join("class", "block", b.name), filepath.Join("dev", "block", b.majmin)} {
-			os.MkdirAll(filepath.Join(fs.Sys, filepath.Dir(link)), 0o755)
-			if err := os.Symlink(filepath.Join("..", "..", rel), filepath.Join(fs.Sys, link)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		os.WriteFile(filepath.Join(fs.dev, b.name), nil, 0o644)
-	}
-	os.MkdirAll(filepath.Join(fs.Proc, "self"), 0o755)
-	os.WriteFile(filepath.Join(fs.Proc, "self", "mountinfo"), []byte(`21 26 0:20 / /proc rw,relatime - proc proc rw
-26 1 253:0 / / rw,relatime - ext4 /dev/mapper/vg-root rw
-27 26 8:1 / /boot rw,relatime - vfat /dev/sda1 rw
-28 26 0:30 / /tmp rw - tmpfs tmpfs rw
-40 26 8:33 / /media/tech/MITRA\040BOOT rw,nosuid - vfat /dev/sdc1 rw
-`), 0o644)
-	return fs
+	m := flashtest.NewMachine(t)
+	return fakeSystem{System{Sys: m.Sys, Proc: m.Proc}, m.Dev}
 }
 
 func TestInspect(t *testing.T) {

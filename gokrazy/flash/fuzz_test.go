@@ -6,15 +6,14 @@ import (
 	"testing"
 
 	"github.com/mitra-kiosk/mitra/gokrazy"
+	"github.com/mitra-kiosk/mitra/gokrazy/flash/flashtest"
 )
 
 // FuzzImageHeader feeds arbitrary first sectors to the image checks, which
 // read lengths and offsets from them: they must not panic.
 func FuzzImageHeader(f *testing.F) {
 	l, _ := gokrazy.NewLayout(gokrazy.DefaultDiskSize, "mitra", "amd64")
-	head := make(headerWriter, 2*sectorSize)
-	l.WritePartitionTable(head)
-	f.Add([]byte(head))
+	f.Add(flashtest.PartitionTable(f, l)[:2*sectorSize])
 	f.Add(make([]byte, 2*sectorSize))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) < 2*sectorSize {
