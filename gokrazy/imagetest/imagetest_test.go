@@ -67,16 +67,7 @@ func buildImage(t *testing.T, ctx context.Context, instanceFile, out string) {
 func bootAndTap(t *testing.T, ctx context.Context, img, firstFrame, touchReady, touchAck string, taps [][2]float64) {
 	t.Helper()
 	dir := t.TempDir()
-	vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if t.Failed() {
-			t.Logf("serial console:\n%s", tail(vm.SerialLog(), 60))
-		}
-		vm.Kill()
-	}()
+	vm := startVM(t, ctx, qemu.Config{Image: img, Dir: dir})
 	b := waitInit(t, ctx, vm)
 	t.Logf("boot to kernel ready (init started): %v", b.kernel.Round(10*time.Millisecond))
 	frame, line, err := b.wait(ctx, firstFrame)
@@ -156,16 +147,7 @@ func TestProbeImageBoots(t *testing.T) {
 
 	// bootAndTap ended with QMP quit, a power cut for the guest. The
 	// probe's fsync'd boot counter on /perm must have survived it.
-	vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if t.Failed() {
-			t.Logf("serial console:\n%s", tail(vm.SerialLog(), 60))
-		}
-		vm.Kill()
-	}()
+	vm := startVM(t, ctx, qemu.Config{Image: img, Dir: t.TempDir()})
 	b := waitInit(t, ctx, vm)
 	// The probe's first line is "boot N", or "perm: …" when /perm is not
 	// writable: wait for either, so a lost /perm fails at once, with why.
@@ -179,6 +161,23 @@ func TestProbeImageBoots(t *testing.T) {
 	if _, _, err := b.wait(ctx, "MITRA-PROBE: first frame"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startVM boots cfg; when the test ends the VM is killed, and if the test
+// failed its console's last lines are logged.
+func startVM(t *testing.T, ctx context.Context, cfg qemu.Config) *qemu.VM {
+	t.Helper()
+	vm, err := qemu.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serial console:\n%s", tail(vm.SerialLog(), 80))
+		}
+		vm.Kill()
+	})
+	return vm
 }
 
 // initStall bounds the wait for gokrazy's init. Boots here reach it in

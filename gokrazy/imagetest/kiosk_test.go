@@ -284,20 +284,11 @@ func TestKioskImage(t *testing.T) {
 
 	dir := t.TempDir()
 	boot := func() *qemu.VM {
-		vm, err := qemu.Start(ctx, qemu.Config{Image: img, Dir: t.TempDir(), ExtraArgs: []string{
+		vm := startVM(t, ctx, qemu.Config{Image: img, Dir: t.TempDir(), ExtraArgs: []string{
 			"-device", "qemu-xhci,id=xhci",
 			"-drive", "if=none,id=stick,format=raw,file=" + stick,
 			"-device", "usb-storage,bus=xhci.0,drive=stick",
 		}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if t.Failed() {
-				t.Logf("serial console:\n%s", tail(vm.SerialLog(), 60))
-			}
-			vm.Kill()
-		})
 		b := waitInit(t, ctx, vm)
 		kernel := b.kernel
 		frame, _, err := b.wait(ctx, KioskFirstFrame)

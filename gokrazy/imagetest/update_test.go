@@ -47,16 +47,7 @@ func TestUpdateRollback(t *testing.T) {
 
 	port := freePort(t)
 	base := "http://127.0.0.1:" + port
-	vm, err := qemu.Start(ctx, qemu.Config{Image: good, Dir: t.TempDir(), HostForward: []string{"tcp:127.0.0.1:" + port + "-:7080"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if t.Failed() {
-			t.Logf("serial console:\n%s", tail(vm.SerialLog(), 80))
-		}
-		vm.Kill()
-	}()
+	vm := startVM(t, ctx, qemu.Config{Image: good, Dir: t.TempDir(), HostForward: []string{"tcp:127.0.0.1:" + port + "-:7080"}})
 	wait := func(mark int, marker string) (time.Duration, string) {
 		t.Helper()
 		at, line, err := vm.WaitSerialSince(ctx, mark, marker)
@@ -164,16 +155,7 @@ func buildUpdateImage(t *testing.T, ctx context.Context, pub, out string, probeA
 			in.Programs[i].Args = probeArgs
 		}
 	}
-	epoch, err := gokrazy.SourceDateEpoch(mod)
-	if err != nil {
-		t.Fatal(err)
-	}
-	begin := time.Now()
-	res, err := gokrazy.Build(ctx, gokrazy.Options{Arch: "amd64", Instance: in, ModuleDir: mod, Output: out, Epoch: epoch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("built %s in %v: root %d bytes", filepath.Base(out), time.Since(begin).Round(time.Millisecond), res.RootBytes)
+	buildInstance(t, ctx, mod, in, out)
 }
 
 func sign(t *testing.T, img, keyFile, out, buildID string) {
@@ -182,43 +164,43 @@ func sign(t *testing.T, img, keyFile, out, buildID string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	off, n, err := update.RootOfDiskImage(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := rootOf(t, img)
 	w, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := update.WriteBundle(w, sectionReader(f, off, n), n, key, buildID, "amd64", time.Now()); err != nil {
+	if _, err := update.WriteBundle(w, root, root.Size(), key, buildID, "amd64", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 }
 
+// writeRawRoot copies img's root partition to out: an unsigned "update".
 func writeRawRoot(t *testing.T, img, out string) {
 	t.Helper()
-	f, err := os.Open(img)
+	b, err := io.ReadAll(rootOf(t, img))
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	off, n, err := update.RootOfDiskImage(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, n)
-	if _, err := f.ReadAt(b, off); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(out, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// rootOf is the root A partition of disk image img (open until the test
+// ends).
+func rootOf(t *testing.T, img string) *io.SectionReader {
+	t.Helper()
+	f, err := os.Open(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	off, n, err := update.RootOfDiskImage(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return io.NewSectionReader(f, off, n)
 }
 
 // pushWhenUp pushes once the endpoint answers (DHCP and the listener come
@@ -255,7 +237,5 @@ func freePort(t *testing.T) string {
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	return port
 }
-
-func sectionReader(f *os.File, off, n int64) *io.SectionReader { return io.NewSectionReader(f, off, n) }
 
 func httpClient() *http.Client { return &http.Client{Timeout: 5 * time.Second} }
