@@ -78,6 +78,9 @@ type Report struct {
 	Devices      []Device      `json:"devices"`
 	Journal      Journal       `json:"journal"`
 	Space        Space         `json:"space"`
+	// Memory is the running kiosk's; zero in a report from a state
+	// directory.
+	Memory Memory `json:"memory,omitzero"`
 }
 
 // Thresholds below which the state file system needs attention: the
@@ -124,6 +127,9 @@ func (r Report) Attention() []string {
 		a = append(a, fmt.Sprintf("free space on %s: %s", s.Path, s.Error))
 	case s.Total > 0 && (s.Free < lowSpaceBytes || s.Free*100/s.Total < lowSpacePercent):
 		a = append(a, fmt.Sprintf("free space on %s: only %s of %s left", s.Path, size(s.Free), size(s.Total)))
+	}
+	if m := r.Memory.attention(); m != "" {
+		a = append(a, m)
 	}
 	return a
 }
@@ -199,7 +205,8 @@ type Source struct {
 	Board    *Board
 	StateDir string
 	Started  time.Time
-	// ProcDir is procfs's root for /proc/uptime; "" means "/proc".
+	// ProcDir is procfs's root for uptime, meminfo and self/status; ""
+	// means "/proc".
 	ProcDir string
 }
 
@@ -209,6 +216,7 @@ func (s *Source) Report(ctx context.Context) Report {
 	tr := s.Kiosk.TechnicianReport(ctx)
 	r := Report{From: "kiosk", KioskID: tr.KioskID, Version: tr.Version, Time: time.Now().UTC(), Started: s.Started}
 	r.SystemUptime = systemUptime(s.ProcDir)
+	r.Memory = readMemory(s.ProcDir)
 	if s.Board != nil {
 		r.Devices = append(r.Devices, s.Board.Devices()...)
 	}

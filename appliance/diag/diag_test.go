@@ -43,6 +43,9 @@ func stateDir(t *testing.T) (string, *journal.Journal) {
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "uptime"), []byte("93784.52 180000.00\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "meminfo"), []byte("MemTotal:        1004856 kB\nMemFree:          612340 kB\nMemAvailable:     801234 kB\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "self"), 0o755)
+	os.WriteFile(filepath.Join(dir, "self", "status"), []byte("Name:\tmitra\nVmPeak:\t 1302048 kB\nVmRSS:\t   70123 kB\nThreads:\t9\n"), 0o644)
 	return dir, j
 }
 
@@ -72,6 +75,9 @@ func TestSourceReport(t *testing.T) {
 	if r.Space.Total == 0 || r.Space.Error != "" {
 		t.Errorf("Report().Space = %+v", r.Space)
 	}
+	if want := (Memory{KioskRSS: 70123 << 10, Total: 1004856 << 10, Available: 801234 << 10}); r.Memory != want {
+		t.Errorf("Report().Memory = %+v, want %+v", r.Memory, want)
+	}
 	a := strings.Join(r.Attention(), "\n")
 	for _, want := range []string{"display: no /dev/fb0: retrying every 2 s", "receipt printer: out of paper", "1 transaction(s) not final"} {
 		if !strings.Contains(a, want) {
@@ -82,7 +88,8 @@ func TestSourceReport(t *testing.T) {
 	r.WriteText(&out)
 	text := strings.Join(strings.Fields(out.String()), " ") // the columns' widths are tabwriter's business
 	for _, want := range []string{"Kiosk K1", "Kiosk uptime 1h 0m", "System uptime 1d 2h 3m", "display FAILED no /dev/fb0: retrying every 2 s (since ",
-		"UPS skipped not configured", "Journal open, 2 record(s)", "Last record 2026-12-04 10:01:00 UTC (txn-begin, ", "Free space ", "NEEDS ATTENTION (3):"} {
+		"UPS skipped not configured", "Journal open, 2 record(s)", "Last record 2026-12-04 10:01:00 UTC (txn-begin, ", "Free space ",
+		"Memory kiosk 71.8 MB resident; 820.5 MB of 1.0 GB available", "NEEDS ATTENTION (3):"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("WriteText lacks %q:\n%s", want, out.String())
 		}
@@ -111,6 +118,7 @@ func TestAttentionHealthy(t *testing.T) {
 		}, "journal damage: "},
 		{func(r *Report) { r.Journal.Unresolved = []string{"K1-20261204-0002: ₹500 of unknown fate"} }, "unknown fate"},
 		{func(r *Report) { r.Journal.ReceiptsOwed = 2 }, "2 receipt(s)"},
+		{func(r *Report) { r.Memory = Memory{KioskRSS: 300e6, Total: 1e9, Available: 60e6} }, "memory: only 60.0 MB of 1.0 GB available (the kiosk uses 300.0 MB)"},
 	} {
 		r2 := r
 		r2.Journal.Damage = nil
@@ -205,4 +213,38 @@ func TestServeNeedsTokenOffLoopback(t *testing.T) {
 	if _, err := Fetch(ctx, http.DefaultClient, addr.String(), ""); err != nil {
 		t.Errorf("Fetch from Serve = %v", err)
 	}
+}
+
+func TestProcKB(t *testing.T) {
+	status := []byte("Name:\tmitra\nVmRSS:\t   70123 kB\nVmSwap:\t0 kB\nThreads:\t9\nHugetlbPages:\tx kB\n")
+	for _, tt := range []struct {
+		key  string
+		want uint64
+	}{
+		{"VmRSS", 70123 << 10},
+		{"VmSwap", 0},
+		{"Threads", 9}, // no unit: a count
+		{"HugetlbPages", 0},
+		{"VmPeak", 0}, // missing
+		{"Name", 0},   // not a number
+	} {
+		if got := procKB(status, tt.key); got != tt.want {
+			t.Errorf("procKB(%s) = %d, want %d", tt.key, got, tt.want)
+		}
+	}
+	if m := readMemory(t.TempDir()); m.Error == "" || m.text() == "" {
+		t.Errorf("readMemory(empty dir) = %+v, want an error to show", m)
+	}
+}
+
+// FuzzProcKB reads arbitrary procfs-like files without panicking, and never
+// reports more than the file could say.
+func FuzzProcKB(f *testing.F) {
+	f.Add([]byte("VmRSS:\t   70123 kB\n"), "VmRSS")
+	f.Add([]byte("MemAvailable: 18446744073709551615 kB\n"), "MemAvailable")
+	f.Fuzz(func(t *testing.T, file []byte, key string) {
+		if n := procKB(file, key); n > 1<<60 {
+			t.Fatalf("procKB = %d", n)
+		}
+	})
 }

@@ -60,6 +60,9 @@ func (r Report) WriteText(w io.Writer) error {
 	} else {
 		fmt.Fprintf(tw, "Free space\t%s free of %s on %s\n", size(s.Free), size(s.Total), s.Path)
 	}
+	if r.From == "kiosk" {
+		fmt.Fprintf(tw, "Memory\t%s\n", r.Memory.text())
+	}
 	fmt.Fprintln(tw)
 	if err := tw.Flush(); err != nil {
 		return err
