@@ -107,23 +107,34 @@ func TestSayCancelsPrevious(t *testing.T) {
 	})
 }
 
-// A screen without a prompt stops the one playing: it was about the
-// screen the citizen left.
-func TestUnknownPromptStops(t *testing.T) {
+// A prompt is cut short by a prompt the library does not have (a screen
+// without one: the prompt was about the screen the citizen left), by
+// turning the speaker off, and by Stop.
+func TestInterrupted(t *testing.T) {
 	lib, _ := testLibrary(t)
-	synctest.Test(t, func(t *testing.T) {
-		sink := wavsink.New(&wavsink.Opts{Realtime: true})
-		s := New(sink, lib, true)
-		s.Say("en", "bill")
-		time.Sleep(100 * time.Millisecond)
-		if err := s.Say("en", "technician"); err == nil {
-			t.Fatal("Say(technician) = nil, want an error")
-		}
-		s.Wait()
-		if p := sink.Played(); len(p) != 1 || !p[0].Interrupted {
-			t.Fatalf("Played() = %+v, want the bill prompt interrupted", summary(p))
-		}
-	})
+	for name, interrupt := range map[string]func(*testing.T, *Speaker){
+		"unknown prompt": func(t *testing.T, s *Speaker) {
+			if err := s.Say("en", "technician"); err == nil {
+				t.Error("Say(technician) = nil, want an error")
+			}
+		},
+		"SetEnabled(false)": func(t *testing.T, s *Speaker) { s.SetEnabled(false) },
+		"Stop":              func(t *testing.T, s *Speaker) { s.Stop() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				sink := wavsink.New(&wavsink.Opts{Realtime: true})
+				s := New(sink, lib, true)
+				s.Say("en", "bill")
+				time.Sleep(100 * time.Millisecond)
+				interrupt(t, s)
+				s.Wait()
+				if p := sink.Played(); len(p) != 1 || !p[0].Interrupted {
+					t.Fatalf("Played() = %+v, want the bill prompt interrupted", summary(p))
+				}
+			})
+		})
+	}
 }
 
 func TestDisabled(t *testing.T) {
@@ -144,21 +155,6 @@ func TestDisabled(t *testing.T) {
 	if p := sink.Played(); len(p) != 1 {
 		t.Fatalf("Repeat() after SetEnabled(true) played %d clips, want 1", len(p))
 	}
-}
-
-func TestDisableStops(t *testing.T) {
-	lib, _ := testLibrary(t)
-	synctest.Test(t, func(t *testing.T) {
-		sink := wavsink.New(&wavsink.Opts{Realtime: true})
-		s := New(sink, lib, true)
-		s.Say("en", "cash")
-		time.Sleep(100 * time.Millisecond)
-		s.SetEnabled(false)
-		s.Wait()
-		if p := sink.Played(); len(p) != 1 || !p[0].Interrupted {
-			t.Fatalf("SetEnabled(false) did not stop the prompt: %+v", summary(p))
-		}
-	})
 }
 
 func TestVolume(t *testing.T) {
