@@ -20,7 +20,7 @@ APT_QEMU := qemu-system-x86 ovmf
 ARCH ?= amd64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: bench-boot voices alsa-vm-test golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
+.PHONY: bench-boot bench-rss voices alsa-vm-test golden help run run-headless test bench crashtest build gateway toolchain modules apt-test apt-image apt-qemu image qemu clean fmt
 
 help:
 	@echo "make run        the kiosk in a window (simulated devices, built-in sandbox gateway)"
@@ -34,6 +34,7 @@ help:
 	@echo "make image      the appliance image (build/mitra-amd64.img; ARCH=arm64 → build/mitra-rpi.img)"
 	@echo "make qemu       boot the image in QEMU (HEADLESS=1 without a window)"
 	@echo "make bench-boot boot-to-kernel-ready and boot-to-first-frame of the kiosk image in QEMU"
+	@echo "make bench-rss  the kiosk's resident memory in QEMU at its first frame and after 5 min idle (RSS_IDLE=…)"
 
 # Go 1.26 comes from the Go module proxy (the golang.org/toolchain module)
 # when the machine has no Go new enough: Debian 12's golang-go is 1.19, too old
@@ -81,6 +82,12 @@ image: modules apt-image
 # for the first boot and for the boot after a power cut.
 bench-boot: modules apt-qemu
 	@set -o pipefail; $(GO) test -tags $(TAGS) -count=1 -timeout 15m -run 'TestKioskImage$$' -v ./gokrazy/imagetest/ | grep -E 'bench-boot:|boot to|^(--- |ok|FAIL)'
+
+# The kiosk's resident memory in the image, from its own diag report: at the
+# first frame and after RSS_IDLE on the attract screen.
+RSS_IDLE ?= 5m
+bench-rss: modules apt-qemu
+	@set -o pipefail; MITRA_RSS_IDLE=$(RSS_IDLE) $(GO) test -tags $(TAGS) -count=1 -timeout 30m -run '^$$' -bench 'KioskIdleRSS' -benchtime 1x ./gokrazy/imagetest/ | grep -E 'bench-rss:|MiB|^(ok|FAIL|---)'
 
 # Boots build/mitra-amd64.img in QEMU (TCG, OVMF); HEADLESS=1 for no window.
 qemu: image apt-qemu

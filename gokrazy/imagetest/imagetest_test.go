@@ -18,7 +18,7 @@ import (
 
 // requireTools skips (or, under CI, fails) when the boot test's host tools
 // are missing.
-func requireTools(t *testing.T) {
+func requireTools(t testing.TB) {
 	t.Helper()
 	var missing []string
 	for _, bin := range []string{qemu.Binary, "mkfs.ext4"} {
@@ -41,7 +41,7 @@ func requireTools(t *testing.T) {
 	t.Skip(msg)
 }
 
-func moduleDir(t *testing.T) string {
+func moduleDir(t testing.TB) string {
 	t.Helper()
 	dir, err := filepath.Abs("../..")
 	if err != nil {
@@ -165,7 +165,7 @@ func TestProbeImageBoots(t *testing.T) {
 
 // startVM boots cfg; when the test ends the VM is killed, and if the test
 // failed its console's last lines are logged.
-func startVM(t *testing.T, ctx context.Context, cfg qemu.Config) *qemu.VM {
+func startVM(t testing.TB, ctx context.Context, cfg qemu.Config) *qemu.VM {
 	t.Helper()
 	vm, err := qemu.Start(ctx, cfg)
 	if err != nil {
@@ -204,7 +204,7 @@ func (b guestBoot) wait(ctx context.Context, marker string) (time.Duration, stri
 // before any of Mitra's programs run, which is not what these tests check:
 // waitInit logs the console, presses reset once (what a technician would
 // do) and waits again. A second stall fails the test.
-func waitInit(t *testing.T, ctx context.Context, vm *qemu.VM) guestBoot {
+func waitInit(t testing.TB, ctx context.Context, vm *qemu.VM) guestBoot {
 	t.Helper()
 	b := guestBoot{vm: vm}
 	for attempt := 1; ; attempt++ {

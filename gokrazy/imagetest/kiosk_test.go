@@ -414,7 +414,7 @@ func TestKioskImage(t *testing.T) {
 }
 
 // buildInstance builds the image of in into out.
-func buildInstance(t *testing.T, ctx context.Context, mod string, in *gokrazy.Instance, out string) {
+func buildInstance(t testing.TB, ctx context.Context, mod string, in *gokrazy.Instance, out string) {
 	t.Helper()
 	epoch, err := gokrazy.SourceDateEpoch(mod)
 	if err != nil {

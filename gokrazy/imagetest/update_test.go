@@ -227,7 +227,7 @@ func waitStatus(ctx context.Context, base string) (*update.Status, error) {
 	}
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
