@@ -157,6 +157,8 @@ func run(ctx context.Context, opts Options, hook func(*app)) error {
 	// No widget ever has focus, so every key event reaches this handler;
 	// it is how the automation endpoint's barriers are seen.
 	a.win.Canvas().SetOnTypedKey(a.d.typedKey)
+	a.d.onKey = a.technicianKey
+	a.win.Canvas().SetOnTypedRune(a.technicianRune)
 	a.d.presentErr = func(err error) { opts.Log.Printf("present: %v", err) }
 	a.recovered = a.k.Recovered()
 	// Idle, the kiosk invites; after a power cut with money to explain,
@@ -213,6 +215,8 @@ func (a *app) forwardInput(ctx context.Context) {
 				a.d.queue <- touchUp(ev.X, ev.Y)
 			case KeyDown:
 				a.d.queue <- keyDown(ev.Key)
+			case Rune:
+				a.d.queue <- typedRune(ev.Rune)
 			}
 		}
 	}

@@ -20,3 +20,5 @@ func touchUp(x, y float32) embedded.Event {
 func keyDown(k string) embedded.Event {
 	return &embedded.KeyEvent{Name: fyne.KeyName(k), Direction: embedded.KeyPressed}
 }
+
+func typedRune(r rune) embedded.Event { return &embedded.CharacterEvent{Rune: r} }

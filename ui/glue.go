@@ -30,6 +30,7 @@ const (
 	TouchMove
 	TouchUp
 	KeyDown
+	Rune // a typed character (a technician's USB keyboard)
 )
 
 // InputEvent is a touch or key in screen pixels.
@@ -37,6 +38,7 @@ type InputEvent struct {
 	Kind InputKind
 	X, Y float32
 	Key  string // for KeyDown: a Fyne key name ("Return", "Escape")
+	Rune rune   // for Rune
 }
 
 // syncKey is the key name of the barrier events the automation endpoint
@@ -62,6 +64,9 @@ type driver struct {
 	ended      uint64 // work finished so far
 	onFirst    func()
 	presentErr func(error)
+	// onKey gets every key other than the automation's barriers, on the
+	// Fyne loop: the technician's keyboard.
+	onKey func(fyne.KeyName)
 }
 
 func newDriver(s Screen) *driver {
@@ -218,6 +223,10 @@ func (d *driver) typedKey(e *fyne.KeyEvent) {
 		d.mu.Lock()
 		d.syncSeen++
 		d.mu.Unlock()
+		return
+	}
+	if d.onKey != nil {
+		d.onKey(e.Name)
 	}
 }
 

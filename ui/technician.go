@@ -91,6 +91,67 @@ func (a *app) technicianScreen(screen string) (body fyne.CanvasObject, title str
 	return nil, "", false
 }
 
+// A USB keyboard plugged into the kiosk is for the technician alone: it
+// types the PIN (digits, BackSpace, Delete, Return) and leaves the menu
+// (Escape). On every citizen screen keys do nothing, so no key or key
+// combination takes a citizen anywhere the touchscreen would not.
+
+// technicianKey handles a named key (on the Fyne loop).
+func (a *app) technicianKey(k fyne.KeyName) {
+	switch a.cur {
+	case "techpin":
+		switch k {
+		case fyne.KeyBackspace:
+			a.touched()
+			if n := len(a.tech.pin); n > 0 {
+				a.tech.pin = a.tech.pin[:n-1]
+			}
+			a.render()
+		case fyne.KeyDelete:
+			a.touched()
+			a.tech.pin = ""
+			a.render()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			a.checkPIN()
+		case fyne.KeyEscape:
+			a.touched()
+			from := a.tech.from
+			a.tech = techState{}
+			a.show(from)
+		}
+	case "technician":
+		switch k {
+		case fyne.KeyEscape:
+			a.leaveTechnician()
+		case fyne.KeyF5:
+			a.touched()
+			a.openReport()
+		}
+	}
+}
+
+// technicianRune handles a typed character: PIN digits.
+func (a *app) technicianRune(r rune) {
+	if a.cur == "techpin" && r >= '0' && r <= '9' {
+		a.pinDigit(string(r))
+	}
+}
+
+func (a *app) pinDigit(d string) {
+	a.touched()
+	if len(a.tech.pin) < 12 {
+		a.tech.pin += d
+	}
+	a.setMessage("")
+	a.render()
+}
+
+func (a *app) leaveTechnician() {
+	a.touched()
+	a.tech = techState{}
+	a.goHome()
+}
+
 func (a *app) pinScreen() fyne.CanvasObject {
 	msg := a.message()
 	if time.Now().Before(a.tech.locked) {
@@ -100,14 +161,7 @@ func (a *app) pinScreen() fyne.CanvasObject {
 		text(strings.Repeat("*", len(a.tech.pin))+strings.Repeat("_", max(0, 6-len(a.tech.pin))), 52, true, kt.Primary),
 		text(msg, 24, true, kt.Danger))
 	digit := func(d string) fyne.CanvasObject {
-		return newTile("key."+d, kt.Primary, kt.White, func() {
-			a.touched()
-			if len(a.tech.pin) < 12 {
-				a.tech.pin += d
-			}
-			a.setMessage("")
-			a.render()
-		}, d).withSizes(40)
+		return newTile("key."+d, kt.Primary, kt.White, func() { a.pinDigit(d) }, d).withSizes(40)
 	}
 	clear := newTile("ref.clear", kt.Accent, kt.White, func() { a.touched(); a.tech.pin = ""; a.render() }, a.t("ref.clear")).
 		withSizes(26).withNames(i18n.Both("ref.clear")...)
@@ -188,7 +242,7 @@ func (a *app) reportScreen() fyne.CanvasObject {
 		tiles = append(tiles, newTile("tech.usb", kt.Accent, kt.White, func() { a.touched(); a.updateFromUSB(up) },
 			"Update from USB stick").withSizes(22))
 	}
-	exit := newTile("tech.exit", kt.Primary, kt.White, func() { a.touched(); a.tech = techState{}; a.goHome() }, a.t("tech.exit")).
+	exit := newTile("tech.exit", kt.Primary, kt.White, a.leaveTechnician, a.t("tech.exit")).
 		withSizes(28).withNames(i18n.Both("tech.exit")...)
 	tiles = append(tiles, exit)
 	return container.NewBorder(nil, container.New(&fixedHeight{h: 100}, container.NewGridWithColumns(min(4, len(tiles)), tiles...)), nil, nil,

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,4 +130,86 @@ func TestUpdateFromUSBButton(t *testing.T) {
 	if calls != 2 || !hasLabel(s, `installed "good-kiosk" to root B`) {
 		t.Fatalf("installed update: labels %q", s.Labels)
 	}
+}
+
+// TestTechnicianKeyboard: a USB keyboard types the PIN (digits, BackSpace,
+// Return) and leaves the menu (Escape), through the real input path; on a
+// citizen screen the same keys do nothing.
+func TestTechnicianKeyboard(t *testing.T) {
+	hash, err := goldenHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, fakekiosk.New(), harnessOpts{lang: "en", pinHash: hash})
+	keys := func(k ...string) {
+		for _, name := range k {
+			h.input <- InputEvent{Kind: KeyDown, Key: name}
+		}
+	}
+	typed := func(s string) {
+		for _, r := range s {
+			h.input <- InputEvent{Kind: Rune, Rune: r}
+		}
+	}
+	tapLabel := func(label string) {
+		t.Helper()
+		ref, ok := h.app.find(label)
+		if !ok {
+			t.Fatalf("no %q on the screen", label)
+		}
+		x, y := ref.x+ref.w/2, ref.y+ref.h/2
+		h.input <- InputEvent{Kind: TouchDown, X: x, Y: y}
+		h.input <- InputEvent{Kind: TouchUp, X: x, Y: y}
+	}
+	waitPIN := func(stars int) {
+		t.Helper()
+		want := strings.Repeat("*", stars) + strings.Repeat("_", max(0, 6-stars))
+		deadline := time.Now().Add(10 * time.Second)
+		for !hasLabel(h.state(), want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("PIN display %q never shown: %q", want, h.state().Labels)
+			}
+			h.app.d.settle(time.Second)
+		}
+	}
+
+	// A citizen screen ignores every key. The tap that follows them is
+	// handled after them (one input queue): it must find the screen
+	// unchanged, so it opens the electricity billers.
+	h.press("Pay bills")
+	keys("Escape", "BackSpace", "Return", "F5", "Delete", "Tab")
+	typed("482913\n")
+	tapLabel("Electricity")
+	h.waitScreen("biller")
+	h.press("Cancel")
+	h.waitScreen("home")
+
+	for range 5 {
+		h.tapAt("60", "30")
+	}
+	h.waitScreen("techpin")
+	typed("48291")
+	waitPIN(5)
+	keys("BackSpace")
+	waitPIN(4)
+	typed("x9") // letters are not PIN digits
+	waitPIN(5)
+	keys("BackSpace")
+	typed("13")
+	waitPIN(6)
+	keys("Return")
+	if s := h.waitScreen("technician"); !hasLabel(s, "Reprint T-0001") {
+		t.Errorf("menu labels %q", s.Labels)
+	}
+	keys("Escape")
+	h.waitScreen("home")
+
+	// Escape on the PIN screen goes back to where the gesture was made.
+	h.press("Pay bills")
+	for range 5 {
+		h.tapAt("60", "30")
+	}
+	h.waitScreen("techpin")
+	keys("Escape")
+	h.waitScreen("bills")
 }

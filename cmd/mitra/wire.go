@@ -410,10 +410,12 @@ func bridge(in display.Input) <-chan ui.InputEvent {
 				k = ui.TouchUp
 			case display.KeyDown:
 				k = ui.KeyDown
+			case display.Rune:
+				k = ui.Rune
 			default:
 				continue
 			}
-			out <- ui.InputEvent{Kind: k, X: e.X, Y: e.Y, Key: e.Key}
+			out <- ui.InputEvent{Kind: k, X: e.X, Y: e.Y, Key: e.Key, Rune: e.Rune}
 		}
 	}()
 	return out
