@@ -201,8 +201,15 @@ func toX(dst, src []byte, msb bool) {
 func (x *Window) Events() <-chan display.Event { return x.events }
 
 // keyNames maps the technician keys the kiosk knows (X keycodes on a PC
-// keyboard with evdev rules).
-var keyNames = map[xproto.Keycode]string{9: "Escape", 36: "Return", 22: "BackSpace", 67: "F1"}
+// keyboard with evdev rules: the Linux key code + 8) to Fyne key names.
+var keyNames = map[xproto.Keycode]string{9: "Escape", 36: "Return", 104: "Return", 22: "BackSpace", 119: "Delete",
+	67: "F1", 71: "F5"}
+
+// keyDigits are the digit keys, main row and keypad (with evdev rules),
+// which type the technician's PIN. A layout-independent table is enough:
+// digits sit on the same keys on every layout a kiosk will meet.
+var keyDigits = map[xproto.Keycode]rune{10: '1', 11: '2', 12: '3', 13: '4', 14: '5', 15: '6', 16: '7', 17: '8', 18: '9', 19: '0',
+	79: '7', 80: '8', 81: '9', 83: '4', 84: '5', 85: '6', 87: '1', 88: '2', 89: '3', 90: '0'}
 
 func (x *Window) loop() {
 	defer close(x.events)
@@ -241,6 +248,9 @@ func (x *Window) loop() {
 		case xproto.KeyPressEvent:
 			if k, ok := keyNames[e.Detail]; ok {
 				x.events <- display.Event{Kind: display.KeyDown, Key: k}
+			} else if r, ok := keyDigits[e.Detail]; ok && e.State&(xproto.ModMaskShift|xproto.ModMaskControl|xproto.ModMask1) == 0 {
+				// Shifted or with Ctrl/Alt held it is not a digit.
+				x.events <- display.Event{Kind: display.Rune, Rune: r}
 			}
 		}
 	}

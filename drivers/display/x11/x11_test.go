@@ -177,11 +177,22 @@ func TestInputEvents(t *testing.T) {
 	fake(xproto.ButtonRelease, 1, 0, 0)
 	fake(xproto.KeyPress, 36, 0, 0) // Return on a PC keyboard
 	fake(xproto.KeyRelease, 36, 0, 0)
+	fake(xproto.KeyPress, 13, 0, 0) // 4
+	fake(xproto.KeyRelease, 13, 0, 0)
+	fake(xproto.KeyPress, 90, 0, 0) // keypad 0 (Num Lock does not matter)
+	fake(xproto.KeyRelease, 90, 0, 0)
+	fake(xproto.KeyPress, 38, 0, 0) // a: not a PIN key, nothing
+	fake(xproto.KeyRelease, 38, 0, 0)
+	fake(xproto.KeyPress, 9, 0, 0) // Escape
+	fake(xproto.KeyRelease, 9, 0, 0)
 	want := []display.Event{
 		{Kind: display.TouchDown, X: 200, Y: 300},
 		{Kind: display.TouchMove, X: 260, Y: 300},
 		{Kind: display.TouchUp, X: 260, Y: 300},
 		{Kind: display.KeyDown, Key: "Return"},
+		{Kind: display.Rune, Rune: '4'},
+		{Kind: display.Rune, Rune: '0'},
+		{Kind: display.KeyDown, Key: "Escape"},
 	}
 	for i, wt := range want {
 		select {
