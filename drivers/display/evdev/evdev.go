@@ -380,9 +380,7 @@ func openDevice(path string, complete func(x, y Axis) Transform) (device, error)
 		return device{}, fmt.Errorf("evdev: %s: EVIOCGABS: %w", path, err)
 	case keyboardDevice:
 		d := device{f: f, kind: keyboardDevice}
-		if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), eviocgrab, 1); e != 0 {
-			d.grabErr = e
-		}
+		d.grabErr = ioctl(f, eviocgrab, 1)
 		return d, nil
 	}
 	f.Close()
@@ -391,14 +389,31 @@ func openDevice(path string, complete func(x, y Axis) Transform) (device, error)
 
 func absRange(f *os.File, code int) (Axis, error) {
 	var info [6]int32 // value, minimum, maximum, fuzz, flat, resolution
-	if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), eviocgabs(uintptr(code)), uintptr(unsafe.Pointer(&info))); e != 0 {
-		return Axis{}, e
+	if err := ioctl(f, eviocgabs(uintptr(code)), uintptr(unsafe.Pointer(&info))); err != nil {
+		return Axis{}, err
 	}
 	return Axis{Min: info[1], Max: info[2]}, nil
 }
 
 func ioctlBytes(f *os.File, req uintptr, b []byte) error {
-	if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), req, uintptr(unsafe.Pointer(&b[0]))); e != 0 {
+	return ioctl(f, req, uintptr(unsafe.Pointer(&b[0])))
+}
+
+// ioctl runs one ioctl on f through SyscallConn, not f.Fd(): Fd would put
+// the file in blocking mode, and Close could then no longer end a read
+// waiting for the device's next event.
+func ioctl(f *os.File, req, arg uintptr) error {
+	c, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var e unix.Errno
+	if err := c.Control(func(fd uintptr) {
+		_, _, e = unix.Syscall(unix.SYS_IOCTL, fd, req, arg)
+	}); err != nil {
+		return err
+	}
+	if e != 0 {
 		return e
 	}
 	return nil

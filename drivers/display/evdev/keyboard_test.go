@@ -352,3 +352,45 @@ func FuzzKeyboard(f *testing.F) {
 		}
 	})
 }
+
+// TestCloseUnblocksReader: the ioctls made on a device file must leave it
+// in the runtime poller, so that closing it ends a read waiting for an
+// event (an idle keyboard would otherwise hold Input.Close forever).
+func TestCloseUnblocksReader(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := ioctl(r, eviocgrab, 1); err == nil {
+		t.Fatalf("EVIOCGRAB on a pipe succeeded")
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- readEvents(r, EventSize, &keyboard{}, make(chan display.Event), nil) }()
+	time.Sleep(20 * time.Millisecond) // let the read start
+	r.Close()
+	select {
+	case <-errc:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close did not end the pending read")
+	}
+}
+
+// TestIoctlNumbers pins the request numbers to the values the C macros of
+// include/uapi/linux/input.h give on Linux.
+func TestIoctlNumbers(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"EVIOCGBIT(0, 4)", eviocgbit(0, evCnt/8), 0x80044520},
+		{"EVIOCGBIT(EV_KEY, 96)", eviocgbit(evKey, keyCnt/8), 0x80604521},
+		{"EVIOCGBIT(EV_ABS, 8)", eviocgbit(evAbs, absCnt/8), 0x80084523},
+		{"EVIOCGABS(ABS_X)", eviocgabs(absX), 0x80184540},
+		{"EVIOCGRAB", eviocgrab, 0x40044590},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s = %#x, want %#x", tt.name, tt.got, tt.want)
+		}
+	}
+}
