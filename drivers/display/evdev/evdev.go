@@ -380,7 +380,7 @@ func openDevice(path string, complete func(x, y Axis) Transform) (device, error)
 		return device{}, fmt.Errorf("evdev: %s: EVIOCGABS: %w", path, err)
 	case keyboardDevice:
 		d := device{f: f, kind: keyboardDevice}
-		d.grabErr = ioctl(f, eviocgrab, 1)
+		d.grabErr = grab(f)
 		return d, nil
 	}
 	f.Close()
@@ -389,28 +389,44 @@ func openDevice(path string, complete func(x, y Axis) Transform) (device, error)
 
 func absRange(f *os.File, code int) (Axis, error) {
 	var info [6]int32 // value, minimum, maximum, fuzz, flat, resolution
-	if err := ioctl(f, eviocgabs(uintptr(code)), uintptr(unsafe.Pointer(&info))); err != nil {
+	err := ioctl(f, func(fd uintptr) unix.Errno {
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, fd, eviocgabs(uintptr(code)), uintptr(unsafe.Pointer(&info)))
+		return e
+	})
+	if err != nil {
 		return Axis{}, err
 	}
 	return Axis{Min: info[1], Max: info[2]}, nil
 }
 
 func ioctlBytes(f *os.File, req uintptr, b []byte) error {
-	return ioctl(f, req, uintptr(unsafe.Pointer(&b[0])))
+	return ioctl(f, func(fd uintptr) unix.Errno {
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, fd, req, uintptr(unsafe.Pointer(&b[0])))
+		return e
+	})
 }
 
-// ioctl runs one ioctl on f through SyscallConn, not f.Fd(): Fd would put
-// the file in blocking mode, and Close could then no longer end a read
-// waiting for the device's next event.
-func ioctl(f *os.File, req, arg uintptr) error {
+// grab is EVIOCGRAB(1): only this file receives the device's events
+// until it is closed.
+func grab(f *os.File) error {
+	return ioctl(f, func(fd uintptr) unix.Errno {
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, fd, eviocgrab, 1)
+		return e
+	})
+}
+
+// ioctl runs call, one ioctl, on f's descriptor through SyscallConn, not
+// f.Fd(): Fd would put the file in blocking mode, and Close could then no
+// longer end a read waiting for the device's next event. (Each call
+// converts its pointer in the Syscall argument list, as package unsafe
+// requires.)
+func ioctl(f *os.File, call func(fd uintptr) unix.Errno) error {
 	c, err := f.SyscallConn()
 	if err != nil {
 		return err
 	}
 	var e unix.Errno
-	if err := c.Control(func(fd uintptr) {
-		_, _, e = unix.Syscall(unix.SYS_IOCTL, fd, req, arg)
-	}); err != nil {
+	if err := c.Control(func(fd uintptr) { e = call(fd) }); err != nil {
 		return err
 	}
 	if e != 0 {

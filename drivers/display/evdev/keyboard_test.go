@@ -362,7 +362,7 @@ func TestCloseUnblocksReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if err := ioctl(r, eviocgrab, 1); err == nil {
+	if err := grab(r); err == nil {
 		t.Fatalf("EVIOCGRAB on a pipe succeeded")
 	}
 	errc := make(chan error, 1)
