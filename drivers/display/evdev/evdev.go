@@ -190,7 +190,7 @@ func (in *Input) scan() {
 		switch dev.kind {
 		case keyboardDevice:
 			if dev.grabErr != nil {
-				in.logf("evdev: %s: keyboard (US layout), not grabbed (the console sees its keys too): %v", p, dev.grabErr)
+				in.logf("evdev: %s: keyboard (US layout), not grabbed, other readers (the console) may see its keys: EVIOCGRAB: %v", p, dev.grabErr)
 			} else {
 				in.logf("evdev: %s: keyboard (US layout), grabbed", p)
 			}
