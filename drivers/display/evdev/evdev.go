@@ -24,7 +24,7 @@ const DefaultGlob = "/dev/input/event*"
 const DefaultMinMove = 4
 
 // DefaultRescan is how often the device directory is rescanned for
-// hot-plugged touchscreens.
+// hot-plugged touchscreens and keyboards.
 const DefaultRescan = 2 * time.Second
 
 // Opts configure Open.
@@ -48,9 +48,11 @@ type Opts struct {
 	Logf func(format string, args ...any)
 }
 
-// Input reads every touch device. It implements display.Input.
+// Input reads every touch device and keyboard. It implements
+// display.Input.
 type Input struct {
 	opts   Opts
+	open   func(path string, complete func(x, y Axis) Transform) (device, error)
 	events chan display.Event
 	done   chan struct{}
 	wg     sync.WaitGroup
@@ -62,10 +64,16 @@ type Input struct {
 
 var _ display.Input = (*Input)(nil)
 
-// Open starts reading all touch devices present now and those that appear
-// later. It fails when the options are invalid, not when no touchscreen is
-// attached yet (a kiosk boots before its USB panel enumerates).
+// Open starts reading all touch devices and keyboards present now and
+// those that appear later. It fails when the options are invalid, not when
+// no touchscreen is attached yet (a kiosk boots before its USB panel
+// enumerates).
 func Open(opts Opts) (*Input, error) {
+	return open(opts, openDevice)
+}
+
+// open is Open with the device prober as a parameter, for tests.
+func open(opts Opts, probe func(path string, complete func(x, y Axis) Transform) (device, error)) (*Input, error) {
 	if opts.Width <= 0 || opts.Height <= 0 {
 		return nil, fmt.Errorf("evdev: screen size %dx%d: need both positive", opts.Width, opts.Height)
 	}
@@ -88,6 +96,7 @@ func Open(opts Opts) (*Input, error) {
 	}
 	in := &Input{
 		opts:    opts,
+		open:    probe,
 		events:  make(chan display.Event, 64),
 		done:    make(chan struct{}),
 		devices: map[string]*os.File{},
@@ -152,7 +161,7 @@ func (in *Input) rescanLoop() {
 	}
 }
 
-// scan opens touch devices not yet open.
+// scan opens touch devices and keyboards not yet open.
 func (in *Input) scan() {
 	paths, _ := filepath.Glob(in.opts.Glob) // the pattern is valid by construction
 	for _, p := range paths {
@@ -163,10 +172,11 @@ func (in *Input) scan() {
 		if open || closed {
 			continue
 		}
-		f, tr, err := openTouch(p, in.transform)
+		dev, err := in.open(p, in.transform)
 		if err != nil {
-			continue // not a touch device, or not ours to read
+			continue // not a touch device or keyboard, or not ours to read
 		}
+		f := dev.f
 		in.mu.Lock()
 		if in.closed {
 			in.mu.Unlock()
@@ -176,10 +186,23 @@ func (in *Input) scan() {
 		in.devices[p] = f
 		in.wg.Add(1)
 		in.mu.Unlock()
-		in.logf("evdev: %s: touch device, x %d..%d, y %d..%d", p, tr.X.Min, tr.X.Max, tr.Y.Min, tr.Y.Max)
+		var d feeder
+		switch dev.kind {
+		case keyboardDevice:
+			if dev.grabErr != nil {
+				in.logf("evdev: %s: keyboard (US layout), not grabbed, other readers (the console) may see its keys: EVIOCGRAB: %v", p, dev.grabErr)
+			} else {
+				in.logf("evdev: %s: keyboard (US layout), grabbed", p)
+			}
+			d = &keyboard{}
+		default:
+			tr := dev.t
+			in.logf("evdev: %s: touch device, x %d..%d, y %d..%d", p, tr.X.Min, tr.X.Max, tr.Y.Min, tr.Y.Max)
+			d = &decoder{t: tr, minMove: in.opts.MinMove}
+		}
 		go func() {
 			defer in.wg.Done()
-			err := in.read(f, tr)
+			err := readEvents(f, EventSize, d, in.events, in.done)
 			in.mu.Lock()
 			delete(in.devices, p)
 			in.mu.Unlock()
@@ -205,14 +228,14 @@ func (in *Input) transform(x, y Axis) Transform {
 	}
 }
 
-// read decodes events from r until it fails or the input closes.
-func (in *Input) read(r io.Reader, t Transform) error {
-	return readEvents(r, EventSize, &decoder{t: t, minMove: in.opts.MinMove}, in.events, in.done)
+// feeder is a device's decoder: the touch decoder or the keyboard.
+type feeder interface {
+	feed(e InputEvent, out []display.Event) []display.Event
 }
 
 // readEvents is the device reader, separate from the file handling so tests
 // can drive it through a pipe.
-func readEvents(r io.Reader, size int, d *decoder, out chan<- display.Event, done <-chan struct{}) error {
+func readEvents(r io.Reader, size int, d feeder, out chan<- display.Event, done <-chan struct{}) error {
 	buf := make([]byte, 64*size)
 	var pending []byte
 	var evs []display.Event
@@ -245,50 +268,168 @@ func readEvents(r io.Reader, size int, d *decoder, out chan<- display.Event, don
 	}
 }
 
-// openTouch opens path if it is an absolute-pointer/touch device.
-func openTouch(path string, complete func(x, y Axis) Transform) (*os.File, Transform, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY, 0)
-	if err != nil {
-		return nil, Transform{}, fmt.Errorf("evdev: open: %w", err)
+// deviceKind is how a device is read.
+type deviceKind int
+
+const (
+	notOurs deviceKind = iota
+	touchDevice
+	keyboardDevice
+)
+
+func (k deviceKind) String() string {
+	switch k {
+	case touchDevice:
+		return "touch"
+	case keyboardDevice:
+		return "keyboard"
 	}
-	abs := make([]byte, absCnt/8)
-	if err := ioctlBytes(f, eviocgbit(evAbs, uintptr(len(abs))), abs); err != nil {
-		f.Close()
-		return nil, Transform{}, fmt.Errorf("evdev: %s: EVIOCGBIT(EV_ABS): %w", path, err)
-	}
-	has := func(bits []byte, code int) bool { return code/8 < len(bits) && bits[code/8]&(1<<(code%8)) != 0 }
-	xCode, yCode := -1, -1
+	return "not ours"
+}
+
+// keyboardKeys are the keys a keyboard has: the letters and Enter. Mice
+// (BTN_LEFT), power and sleep buttons (KEY_POWER), remote controls and
+// headsets (media keys) lack them.
+var keyboardKeys = []int{
+	keyA, keyB, keyC, keyD, keyE, keyF, keyG, keyH, keyI, keyJ, keyK, keyL, keyM,
+	keyN, keyO, keyP, keyQ, keyR, keyS, keyT, keyU, keyV, keyW, keyX, keyY, keyZ,
+	keyEnter,
+}
+
+func hasBit(bits []byte, code int) bool {
+	return code >= 0 && code/8 < len(bits) && bits[code/8]&(1<<(code%8)) != 0
+}
+
+// touchAxes are the axes a touch device's position is read from: the
+// multitouch ones if it has them, else ABS_X/ABS_Y.
+func touchAxes(abs []byte) (x, y int, ok bool) {
 	switch {
-	case has(abs, absMTPositionX) && has(abs, absMTPositionY):
-		xCode, yCode = absMTPositionX, absMTPositionY
-	case has(abs, absX) && has(abs, absY):
-		xCode, yCode = absX, absY
-	default:
-		f.Close()
-		return nil, Transform{}, fmt.Errorf("evdev: %s: no absolute X/Y axes", path)
+	case hasBit(abs, absMTPositionX) && hasBit(abs, absMTPositionY):
+		return absMTPositionX, absMTPositionY, true
+	case hasBit(abs, absX) && hasBit(abs, absY):
+		return absX, absY, true
 	}
-	x, err := absRange(f, xCode)
-	if err == nil {
-		var y Axis
-		y, err = absRange(f, yCode)
-		if err == nil {
-			return f, complete(x, y), nil
+	return -1, -1, false
+}
+
+// classify decides from a device's EVIOCGBIT bitmaps (event types, EV_KEY
+// codes, EV_ABS codes) how it is read. Absolute X/Y axes make a touch
+// device, whatever keys it also has (a touch panel keeps its touch
+// handling); else EV_KEY with every letter and Enter makes a keyboard.
+// Anything else (a mouse, a power button, a sensor) is not ours.
+func classify(ev, key, abs []byte) deviceKind {
+	if _, _, ok := touchAxes(abs); ok {
+		return touchDevice
+	}
+	if !hasBit(ev, evKey) {
+		return notOurs
+	}
+	for _, c := range keyboardKeys {
+		if !hasBit(key, c) {
+			return notOurs
 		}
 	}
+	return keyboardDevice
+}
+
+// device is an opened event device, ready to read.
+type device struct {
+	f    *os.File
+	kind deviceKind
+	// t is a touch device's Transform.
+	t Transform
+	// grabErr is why a keyboard could not be grabbed (EVIOCGRAB), if not.
+	grabErr error
+}
+
+// openDevice opens path if it is a touch device or a keyboard. A
+// keyboard is grabbed (EVIOCGRAB) so that only the kiosk reads it: the
+// kernel's console keyboard handler and SysRq would otherwise act on its
+// keys too (Ctrl+Alt+Del, Alt+Fn to switch consoles, typing to the
+// console). The grab ends when the file is closed.
+func openDevice(path string, complete func(x, y Axis) Transform) (device, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return device{}, fmt.Errorf("evdev: open: %w", err)
+	}
+	ev := make([]byte, evCnt/8)
+	key := make([]byte, keyCnt/8)
+	abs := make([]byte, absCnt/8)
+	for _, b := range []struct {
+		typ  uintptr
+		bits []byte
+		name string
+	}{{0, ev, "0"}, {evKey, key, "EV_KEY"}, {evAbs, abs, "EV_ABS"}} {
+		if err := ioctlBytes(f, eviocgbit(b.typ, uintptr(len(b.bits))), b.bits); err != nil {
+			f.Close()
+			return device{}, fmt.Errorf("evdev: %s: EVIOCGBIT(%s): %w", path, b.name, err)
+		}
+	}
+	switch classify(ev, key, abs) {
+	case touchDevice:
+		xCode, yCode, _ := touchAxes(abs)
+		x, err := absRange(f, xCode)
+		if err == nil {
+			var y Axis
+			y, err = absRange(f, yCode)
+			if err == nil {
+				return device{f: f, kind: touchDevice, t: complete(x, y)}, nil
+			}
+		}
+		f.Close()
+		return device{}, fmt.Errorf("evdev: %s: EVIOCGABS: %w", path, err)
+	case keyboardDevice:
+		d := device{f: f, kind: keyboardDevice}
+		d.grabErr = grab(f)
+		return d, nil
+	}
 	f.Close()
-	return nil, Transform{}, fmt.Errorf("evdev: %s: EVIOCGABS: %w", path, err)
+	return device{}, fmt.Errorf("evdev: %s: neither absolute X/Y axes nor a keyboard's keys", path)
 }
 
 func absRange(f *os.File, code int) (Axis, error) {
 	var info [6]int32 // value, minimum, maximum, fuzz, flat, resolution
-	if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), eviocgabs(uintptr(code)), uintptr(unsafe.Pointer(&info))); e != 0 {
-		return Axis{}, e
+	err := ioctl(f, func(fd uintptr) unix.Errno {
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, fd, eviocgabs(uintptr(code)), uintptr(unsafe.Pointer(&info)))
+		return e
+	})
+	if err != nil {
+		return Axis{}, err
 	}
 	return Axis{Min: info[1], Max: info[2]}, nil
 }
 
 func ioctlBytes(f *os.File, req uintptr, b []byte) error {
-	if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), req, uintptr(unsafe.Pointer(&b[0]))); e != 0 {
+	return ioctl(f, func(fd uintptr) unix.Errno {
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, fd, req, uintptr(unsafe.Pointer(&b[0])))
+		return e
+	})
+}
+
+// grab is EVIOCGRAB(1): only this file receives the device's events
+// until it is closed.
+func grab(f *os.File) error {
+	return ioctl(f, func(fd uintptr) unix.Errno {
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, fd, eviocgrab, 1)
+		return e
+	})
+}
+
+// ioctl runs call, one ioctl, on f's descriptor through SyscallConn, not
+// f.Fd(): Fd would put the file in blocking mode, and Close could then no
+// longer end a read waiting for the device's next event. (Each call
+// converts its pointer in the Syscall argument list, as package unsafe
+// requires.)
+func ioctl(f *os.File, call func(fd uintptr) unix.Errno) error {
+	c, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var e unix.Errno
+	if err := c.Control(func(fd uintptr) { e = call(fd) }); err != nil {
+		return err
+	}
+	if e != 0 {
 		return e
 	}
 	return nil

@@ -32,7 +32,7 @@ func playback(t *testing.T, tr Transform, stream []byte, chunk int) []display.Ev
 	return playbackDecoder(t, &decoder{t: tr}, stream, chunk)
 }
 
-func playbackDecoder(t *testing.T, d *decoder, stream []byte, chunk int) []display.Event {
+func playbackDecoder(t *testing.T, d feeder, stream []byte, chunk int) []display.Event {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {

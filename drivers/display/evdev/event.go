@@ -10,7 +10,9 @@ import (
 const (
 	evSyn = 0x00
 	evKey = 0x01
+	evRel = 0x02
 	evAbs = 0x03
+	evCnt = 0x20 // EV_MAX+1
 
 	synReport  = 0
 	synDropped = 3
@@ -26,6 +28,7 @@ const (
 	absMTTrackingID  = 0x39
 	absCnt           = 0x40
 	absInfoSize      = 24 // struct input_absinfo: six __s32
+	iocWrite         = 1
 	iocRead          = 2
 	evdevIoctlLetter = 'E'
 )
@@ -83,6 +86,9 @@ func ioc(dir, typ, nr, size uintptr) uintptr {
 
 // eviocgbit is EVIOCGBIT(ev, len).
 func eviocgbit(ev, length uintptr) uintptr { return ioc(iocRead, evdevIoctlLetter, 0x20+ev, length) }
+
+// eviocgrab is EVIOCGRAB: _IOW('E', 0x90, int), the int passed by value.
+var eviocgrab = ioc(iocWrite, evdevIoctlLetter, 0x90, 4)
 
 // eviocgabs is EVIOCGABS(abs).
 func eviocgabs(abs uintptr) uintptr { return ioc(iocRead, evdevIoctlLetter, 0x40+abs, absInfoSize) }
