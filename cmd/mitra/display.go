@@ -70,12 +70,16 @@ func openFramebuffer(ctx context.Context, tc config.Touch, board *diag.Board, lo
 			}
 			board.Watch("touch", func() (diag.State, string) {
 				// evdev rescans, so a touch panel plugged in late shows up.
-				if devs := in.Devices(); len(devs) > 0 {
-					return diag.OK, strings.Join(devs, ", ")
+				kbd := ""
+				if k := in.Keyboards(); len(k) > 0 {
+					kbd = "; keyboard " + strings.Join(k, ", ")
 				}
-				return diag.Failed, "no touch device found among /dev/input/event*"
+				if devs := in.TouchDevices(); len(devs) > 0 {
+					return diag.OK, strings.Join(devs, ", ") + kbd
+				}
+				return diag.Failed, "no touch device found among /dev/input/event*" + kbd
 			})
-			console(fmt.Sprintf("MITRA: display %dx%d, touch devices %v", sz.X, sz.Y, in.Devices()))
+			console(fmt.Sprintf("MITRA: display %dx%d, touch devices %v, keyboards %v", sz.X, sz.Y, in.TouchDevices(), in.Keyboards()))
 			return s, in, nil
 		}
 		board.Set("display", diag.Failed, fmt.Sprintf("%v: retrying every %s", err, screenRetry))

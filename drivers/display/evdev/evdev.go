@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -59,6 +60,7 @@ type Input struct {
 
 	mu      sync.Mutex
 	devices map[string]*os.File
+	kinds   map[string]deviceKind
 	closed  bool
 }
 
@@ -100,6 +102,7 @@ func open(opts Opts, probe func(path string, complete func(x, y Axis) Transform)
 		events:  make(chan display.Event, 64),
 		done:    make(chan struct{}),
 		devices: map[string]*os.File{},
+		kinds:   map[string]deviceKind{},
 	}
 	in.scan()
 	in.wg.Add(1)
@@ -111,12 +114,23 @@ func open(opts Opts, probe func(path string, complete func(x, y Axis) Transform)
 func (in *Input) Events() <-chan display.Event { return in.events }
 
 // Devices returns the paths of the devices currently read, sorted.
-func (in *Input) Devices() []string {
+func (in *Input) Devices() []string { return in.devicesOf(touchDevice, keyboardDevice) }
+
+// TouchDevices returns the paths of the touch devices currently read,
+// sorted: a kiosk with only a keyboard still has no touch.
+func (in *Input) TouchDevices() []string { return in.devicesOf(touchDevice) }
+
+// Keyboards returns the paths of the keyboards currently read, sorted.
+func (in *Input) Keyboards() []string { return in.devicesOf(keyboardDevice) }
+
+func (in *Input) devicesOf(kinds ...deviceKind) []string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var out []string
 	for p := range in.devices {
-		out = append(out, p)
+		if slices.Contains(kinds, in.kinds[p]) {
+			out = append(out, p)
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -183,7 +197,7 @@ func (in *Input) scan() {
 			f.Close()
 			return
 		}
-		in.devices[p] = f
+		in.devices[p], in.kinds[p] = f, dev.kind
 		in.wg.Add(1)
 		in.mu.Unlock()
 		var d feeder
@@ -205,6 +219,7 @@ func (in *Input) scan() {
 			err := readEvents(f, EventSize, d, in.events, in.done)
 			in.mu.Lock()
 			delete(in.devices, p)
+			delete(in.kinds, p)
 			in.mu.Unlock()
 			f.Close()
 			in.logf("evdev: %s: gone: %v", p, err)

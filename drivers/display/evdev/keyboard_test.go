@@ -228,6 +228,12 @@ func TestScanOpensKeyboards(t *testing.T) {
 	if got, want := in.Devices(), []string{dir + "/event0", dir + "/event1"}; !slices.Equal(got, want) {
 		t.Fatalf("Devices() = %v, want %v", got, want)
 	}
+	if got, want := in.TouchDevices(), []string{dir + "/event1"}; !slices.Equal(got, want) {
+		t.Errorf("TouchDevices() = %v, want %v", got, want)
+	}
+	if got, want := in.Keyboards(), []string{dir + "/event0"}; !slices.Equal(got, want) {
+		t.Errorf("Keyboards() = %v, want %v", got, want)
+	}
 
 	// A keyboard plugged in later.
 	mu.Lock()
