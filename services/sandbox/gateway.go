@@ -116,12 +116,12 @@ func New(data fs.FS, stateDir string) (*Gateway, error) {
 	}
 	g := &Gateway{cat: cat, now: time.Now, ledger: l, faults: Faults{Fetch: FetchOK, Pay: PayOK, PendingPolls: DefaultPendingPolls}}
 	g.forget()
-	for i := range lc.records {
-		g.remember(&lc.records[i])
+	for i := range lc.Records {
+		g.remember(&lc.Records[i])
 	}
-	if lc.tornBytes > 0 {
+	if lc.TornBytes > 0 {
 		g.LoadReport = fmt.Sprintf("cut a torn last record of %d bytes at byte %d of %s (%d payments kept)",
-			lc.tornBytes, lc.keep, LedgerFile, len(g.order))
+			lc.TornBytes, lc.Keep, LedgerFile, len(g.order))
 	}
 	return g, nil
 }
@@ -135,7 +135,7 @@ func NewFromDir(dataDir, stateDir string) (*Gateway, error) {
 func (g *Gateway) Close() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.ledger.close()
+	return g.ledger.Close()
 }
 
 func (g *Gateway) forget() {
@@ -228,7 +228,7 @@ func (g *Gateway) Reset() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.faults = Faults{Fetch: FetchOK, Pay: PayOK, PendingPolls: DefaultPendingPolls}
-	if err := g.ledger.archive(g.now()); err != nil {
+	if err := g.ledger.Archive(archiveName(g.now())); err != nil {
 		return err
 	}
 	g.forget()
@@ -402,7 +402,7 @@ func (g *Gateway) pay(req billpay.PayRequest) (p billpay.Payment, lost bool, err
 		r.Status = billpay.Success
 		r.TxnRef = txnRef(r.IdempotencyKey, now)
 	}
-	if err := g.ledger.append(r); err != nil {
+	if err := g.ledger.Append(*r); err != nil {
 		return p, false, fmt.Errorf("sandbox: pay: %w", err)
 	}
 	g.remember(r)
@@ -434,7 +434,7 @@ func (g *Gateway) PaymentStatus(_ context.Context, key string) (billpay.Payment,
 		next.Status = billpay.Success
 		next.TxnRef = txnRef(key, g.now())
 	}
-	if err := g.ledger.append(&next); err != nil {
+	if err := g.ledger.Append(next); err != nil {
 		return billpay.Payment{}, fmt.Errorf("sandbox: status: %w", err)
 	}
 	g.remember(&next)

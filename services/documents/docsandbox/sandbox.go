@@ -123,12 +123,12 @@ func New(data fs.FS, stateDir string) (*Sandbox, error) {
 	}
 	s := &Sandbox{cat: cat, now: time.Now, ledger: l, orders: map[string]*orderRecord{},
 		faults: Faults{Find: FindOK, Order: OrderOK, PendingPolls: DefaultPendingPolls}}
-	for i := range lc.records {
-		s.remember(&lc.records[i])
+	for i := range lc.Records {
+		s.remember(&lc.Records[i])
 	}
-	if lc.tornBytes > 0 {
+	if lc.TornBytes > 0 {
 		s.LoadReport = fmt.Sprintf("cut a torn last record of %d bytes at byte %d of %s (%d orders kept)",
-			lc.tornBytes, lc.keep, LedgerFile, len(s.keys))
+			lc.TornBytes, lc.Keep, LedgerFile, len(s.keys))
 	}
 	return s, nil
 }
@@ -142,7 +142,7 @@ func NewFromDir(dataDir, stateDir string) (*Sandbox, error) {
 func (s *Sandbox) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.ledger.close()
+	return s.ledger.Close()
 }
 
 // remember makes r the current state of its key (the ledger is already
@@ -296,7 +296,7 @@ func (s *Sandbox) order(req documents.OrderRequest) (o documents.Order, lost boo
 		r.Status = documents.Success
 		r.Ref = orderRef(r.IdempotencyKey, now)
 	}
-	if err := s.ledger.append(r); err != nil {
+	if err := s.ledger.Append(*r); err != nil {
 		return o, false, fmt.Errorf("docsandbox: order: %w", err)
 	}
 	s.remember(r)
@@ -328,7 +328,7 @@ func (s *Sandbox) OrderStatus(_ context.Context, key string) (documents.Order, e
 		next.Status = documents.Success
 		next.Ref = orderRef(key, s.now())
 	}
-	if err := s.ledger.append(&next); err != nil {
+	if err := s.ledger.Append(next); err != nil {
 		return documents.Order{}, fmt.Errorf("docsandbox: status: %w", err)
 	}
 	s.remember(&next)
