@@ -9,12 +9,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
+	"github.com/mitra-kiosk/mitra/services/internal/jsonclient"
 	"github.com/mitra-kiosk/mitra/services/pension"
 )
 
@@ -23,73 +23,70 @@ const maxAnswer = 64 << 10
 
 // Client talks to one back-end.
 type Client struct {
-	base string
-	c    *http.Client
+	jc *jsonclient.Client
 }
 
 var _ pension.Service = (*Client)(nil)
 
 // New returns a client of the back-end at baseURL.
 func New(baseURL string, c *http.Client) *Client {
-	if c == nil {
-		c = http.DefaultClient
-	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), c: c}
+	return &Client{jc: jsonclient.New(baseURL, c, jsonclient.Config{
+		Name: "pensionhttp", MaxReply: maxAnswer, Unavailable: pension.ErrUnavailable,
+		Sentinel: sentinelFor, AsError: func(r *jsonclient.Refusal) error { return (*refusal)(r) },
+	})}
 }
 
-type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+// sentinelFor maps an answer other than 200 to the sentinel it means: only
+// the API's two definite refusals, with the status the API gives them, are
+// taken at their word.
+func sentinelFor(status int, code string) error {
+	switch {
+	case status == http.StatusBadRequest && code == "INVALID_REF":
+		return pension.ErrInvalidRef
+	case status == http.StatusNotFound && code == "NOT_FOUND":
+		return pension.ErrNotFound
+	}
+	return pension.ErrUnavailable
 }
+
+// refusal is an answer other than 200. Its message names the sentinel, and
+// for an open outcome the status and code.
+type refusal jsonclient.Refusal
+
+func (r *refusal) Error() string {
+	if r.Unwrap() == pension.ErrUnavailable {
+		return fmt.Sprintf("pensionhttp: %v: HTTP %d %s", pension.ErrUnavailable, r.StatusCode, r.Code)
+	}
+	return fmt.Sprintf("pensionhttp: %v", r.Unwrap())
+}
+
+func (r *refusal) Unwrap() error { return (*jsonclient.Refusal)(r).Sentinel() }
 
 // do sends a request. A 200 answer (and a 404 when allow404) is decoded
 // strictly into out; other answers become errors, with the API's error code
 // when it sent one.
 func (c *Client) do(ctx context.Context, method, path string, in, out any, allow404 bool) (int, error) {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return 0, err
+	b, err := c.jc.Do(ctx, method, path, in, nil)
+	status := http.StatusOK
+	var r *refusal
+	if errors.As(err, &r) {
+		status = r.StatusCode
+		if allow404 && status == http.StatusNotFound {
+			err = nil
 		}
-		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
-		return 0, err
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.c.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("pensionhttp: %w: %v", pension.ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
-	if err != nil || len(b) > maxAnswer {
-		return resp.StatusCode, fmt.Errorf("pensionhttp: %w: answer unreadable or too large", pension.ErrUnavailable)
-	}
-	if resp.StatusCode != http.StatusOK && !(allow404 && resp.StatusCode == http.StatusNotFound) {
-		var ae apiError
-		json.Unmarshal(b, &ae)
-		switch {
-		case resp.StatusCode == http.StatusBadRequest && ae.Code == "INVALID_REF":
-			return resp.StatusCode, fmt.Errorf("pensionhttp: %w", pension.ErrInvalidRef)
-		case resp.StatusCode == http.StatusNotFound && ae.Code == "NOT_FOUND":
-			return resp.StatusCode, fmt.Errorf("pensionhttp: %w", pension.ErrNotFound)
-		}
-		return resp.StatusCode, fmt.Errorf("pensionhttp: %w: HTTP %d %s", pension.ErrUnavailable, resp.StatusCode, ae.Code)
+		return status, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
-		return resp.StatusCode, fmt.Errorf("pensionhttp: %w: answer: %v", pension.ErrUnavailable, err)
+		return status, fmt.Errorf("pensionhttp: %w: answer: %v", pension.ErrUnavailable, err)
 	}
 	if dec.More() {
-		return resp.StatusCode, fmt.Errorf("pensionhttp: %w: trailing data in the answer", pension.ErrUnavailable)
+		return status, fmt.Errorf("pensionhttp: %w: trailing data in the answer", pension.ErrUnavailable)
 	}
-	return resp.StatusCode, nil
+	return status, nil
 }
 
 // FindPensioner implements pension.Service.
