@@ -3,11 +3,13 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/internal/sandboxhttp"
+	"github.com/mitra-kiosk/mitra/services/internal/strictjson"
 )
 
 // APIError is the JSON body of every error answer.
@@ -89,7 +91,12 @@ var allowedMethods = map[string]string{
 // DecodeRequest decodes exactly one JSON value from body into v. Unknown
 // fields and trailing data are errors, so that a client bug (a misspelt
 // "amount" decoding as 0) is a 400, not a silent default.
-func DecodeRequest(body io.Reader, v any) error { return sandboxhttp.DecodeRequest(body, v) }
+func DecodeRequest(body io.Reader, v any) error {
+	if err := strictjson.Decode(body, v); err != nil {
+		return fmt.Errorf("sandbox: request body: %w", err)
+	}
+	return nil
+}
 
 // errorStatus maps an error of the Gateway to its HTTP status and code.
 func errorStatus(err error) (int, string) {

@@ -17,7 +17,7 @@ const maxReply = 1 << 20
 
 // Client talks to one gateway. It is safe for concurrent use.
 type Client struct {
-	jc *jsonclient.Client
+	jc *jsonclient.Client[client]
 }
 
 var _ billpay.Service = (*Client)(nil)
@@ -25,10 +25,7 @@ var _ billpay.Service = (*Client)(nil)
 // New returns a client for the gateway at baseURL ("http://127.0.0.1:8700").
 // A nil c uses http.DefaultClient.
 func New(baseURL string, c *http.Client) *Client {
-	return &Client{jc: jsonclient.New(baseURL, c, jsonclient.Config{
-		Name: "billpayhttp", MaxReply: maxReply, Unavailable: billpay.ErrUnavailable,
-		Sentinel: sentinelFor, AsError: func(r *jsonclient.Refusal) error { return (*Error)(r) },
-	})}
+	return &Client{jc: jsonclient.New[client](baseURL, c, config)}
 }
 
 // Error is a gateway's answer with a status other than 200: Op ("POST
@@ -36,14 +33,15 @@ func New(baseURL string, c *http.Client) *Client {
 // not an API error) and Message. It unwraps to the billpay sentinel for its
 // code (see the package documentation), or to nothing for refusals the
 // kiosk has no sentinel for.
-type Error jsonclient.Refusal
+type Error = jsonclient.Error[client]
 
-// Error describes the answer: operation, status, code and the gateway's
-// message.
-func (e *Error) Error() string { return (*jsonclient.Refusal)(e).Describe("billpayhttp") }
+// client names this package in jsonclient's messages.
+type client struct{}
 
-// Unwrap returns the billpay sentinel the answer means, or nil.
-func (e *Error) Unwrap() error { return (*jsonclient.Refusal)(e).Sentinel() }
+func (client) ClientName() string { return "billpayhttp" }
+
+// config is how jsonclient speaks to a gateway.
+var config = jsonclient.Config{MaxReply: maxReply, Unavailable: billpay.ErrUnavailable, Sentinel: sentinelFor}
 
 // sentinelFor maps an answer to the billpay error callers branch on. The
 // status decides first: only a 4xx is a refusal the gateway stands behind;

@@ -24,7 +24,7 @@ const maxMapSide = 8000
 
 // Client talks to one document back-end. It is safe for concurrent use.
 type Client struct {
-	jc *jsonclient.Client
+	jc *jsonclient.Client[client]
 }
 
 var _ documents.Service = (*Client)(nil)
@@ -32,10 +32,7 @@ var _ documents.Service = (*Client)(nil)
 // New returns a client for the back-end at baseURL ("http://127.0.0.1:8701").
 // A nil c uses http.DefaultClient.
 func New(baseURL string, c *http.Client) *Client {
-	return &Client{jc: jsonclient.New(baseURL, c, jsonclient.Config{
-		Name: "docshttp", MaxReply: maxReply, Unavailable: documents.ErrUnavailable,
-		Sentinel: sentinelFor, AsError: func(r *jsonclient.Refusal) error { return (*Error)(r) },
-	})}
+	return &Client{jc: jsonclient.New[client](baseURL, c, config)}
 }
 
 // Error is a back-end's answer with a status other than 200: Op ("POST
@@ -43,13 +40,15 @@ func New(baseURL string, c *http.Client) *Client {
 // body was not an API error) and Message. It unwraps to the documents
 // sentinel for its code (see the package documentation), or to nothing for
 // refusals the kiosk has no sentinel for.
-type Error jsonclient.Refusal
+type Error = jsonclient.Error[client]
 
-// Error describes the answer: operation, status, code and message.
-func (e *Error) Error() string { return (*jsonclient.Refusal)(e).Describe("docshttp") }
+// client names this package in jsonclient's messages.
+type client struct{}
 
-// Unwrap returns the documents sentinel the answer means, or nil.
-func (e *Error) Unwrap() error { return (*jsonclient.Refusal)(e).Sentinel() }
+func (client) ClientName() string { return "docshttp" }
+
+// config is how jsonclient speaks to a document back-end.
+var config = jsonclient.Config{MaxReply: maxReply, Unavailable: documents.ErrUnavailable, Sentinel: sentinelFor}
 
 // sentinelFor maps an answer to the sentinel callers branch on. The status
 // decides first: only a 4xx is a refusal the back-end stands behind.

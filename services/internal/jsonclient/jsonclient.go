@@ -1,8 +1,8 @@
 // Package jsonclient is the request plumbing shared by the kiosk's HTTP
 // clients of its back-ends (services/billpay/billpayhttp,
 // services/documents/docshttp, services/status/statushttp): one JSON
-// request, a bounded reply, and an answer other than 200 turned into a
-// Refusal carrying the API's code and message and the sentinel error it
+// request, a bounded reply, and an answer other than 200 turned into an
+// *Error carrying the API's code and message and the sentinel error it
 // means.
 //
 // It exists so that those clients treat the wire alike: every failure that
@@ -24,10 +24,15 @@ import (
 	"strings"
 )
 
-// Config is what differs between the clients.
+// Namer names a client in its error messages ("billpayhttp"). Each client
+// declares its own type for it, which also makes its Error type its own:
+// errors.As with a *billpayhttp.Error never catches a docshttp answer.
+type Namer interface {
+	ClientName() string
+}
+
+// Config is what differs between the clients, besides their name.
 type Config struct {
-	// Name starts every error message: "billpayhttp".
-	Name string
 	// MaxReply bounds a reply body in bytes; a larger one is an open
 	// outcome, not a truncated answer.
 	MaxReply int
@@ -41,12 +46,30 @@ type Config struct {
 	// Sentinel maps a refusal's status and code to the sentinel callers
 	// branch on, or nil for one they have none for.
 	Sentinel func(status int, code string) error
-	// AsError turns a refusal into the client's own exported error type.
-	AsError func(*Refusal) error
+}
+
+// Answer is the status and API code of an answer other than 200.
+type Answer struct {
+	Status int
+	Code   string
+}
+
+// OnlyDefinite is a Config.Sentinel for an API whose refusals are all
+// "try later" but for a few: it takes the answers in definite at their
+// word, and only with the status the API gives them (a NO_RECORD in a
+// 5xx, or a bare 404 from a proxy or a wrong path, must not tell a citizen
+// their matter does not exist); every other answer is unavailable.
+func OnlyDefinite(definite map[Answer]error, unavailable error) func(status int, code string) error {
+	return func(status int, code string) error {
+		if err, ok := definite[Answer{status, code}]; ok {
+			return err
+		}
+		return unavailable
+	}
 }
 
 // Client sends requests to one back-end. It is safe for concurrent use.
-type Client struct {
+type Client[N Namer] struct {
 	cfg  Config
 	base string
 	hc   *http.Client
@@ -55,17 +78,16 @@ type Client struct {
 // New returns a client for the back-end at baseURL (a trailing slash is
 // dropped). A nil hc uses http.DefaultClient. The client sets no timeout
 // of its own: the caller's context is the only deadline.
-func New(baseURL string, hc *http.Client, cfg Config) *Client {
+func New[N Namer](baseURL string, hc *http.Client, cfg Config) *Client[N] {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return &Client{cfg: cfg, base: strings.TrimRight(baseURL, "/"), hc: hc}
+	return &Client[N]{cfg: cfg, base: strings.TrimRight(baseURL, "/"), hc: hc}
 }
 
-// Refusal is a back-end's answer with a status other than 200. Clients
-// export it under their own name (type Error jsonclient.Refusal), so that
-// callers' errors.As stays per client.
-type Refusal struct {
+// Error is a back-end's answer with a status other than 200. Clients
+// export it under their own name (type Error = jsonclient.Error[client]).
+type Error[N Namer] struct {
 	Op         string // "POST /v1/payments"
 	StatusCode int
 	Code       string // "NO_BILL_DUE"; empty when the body was not an API error
@@ -73,29 +95,30 @@ type Refusal struct {
 	sentinel   error
 }
 
-// Describe is the refusal's error message for the client named client:
-// operation, status, code and the back-end's message.
-func (r *Refusal) Describe(client string) string {
-	msg := r.Message
+// Error describes the answer: client, operation, status, code and the
+// back-end's message.
+func (e *Error[N]) Error() string {
+	var n N
+	msg := e.Message
 	if msg == "" {
-		msg = http.StatusText(r.StatusCode)
+		msg = http.StatusText(e.StatusCode)
 	}
 	code := ""
-	if r.Code != "" {
-		code = " " + r.Code
+	if e.Code != "" {
+		code = " " + e.Code
 	}
-	return fmt.Sprintf("%s: %s: HTTP %d%s: %s", client, r.Op, r.StatusCode, code, msg)
+	return fmt.Sprintf("%s: %s: HTTP %d%s: %s", n.ClientName(), e.Op, e.StatusCode, code, msg)
 }
 
-// Sentinel returns the sentinel error the refusal means, or nil.
-func (r *Refusal) Sentinel() error { return r.sentinel }
+// Unwrap returns the sentinel the answer means, or nil.
+func (e *Error[N]) Unwrap() error { return e.sentinel }
 
 // maxMessage bounds, in characters, the message kept from a body that is
 // not an API error: a proxy's HTML error page is not worth logging whole.
 const maxMessage = 200
 
-// refusal builds the Refusal for a non-200 answer.
-func (c *Client) refusal(op string, status int, body []byte) *Refusal {
+// refusal builds the *Error for a non-200 answer.
+func (c *Client[N]) refusal(op string, status int, body []byte) *Error[N] {
 	var ae struct{ Code, Message string }
 	if json.Unmarshal(body, &ae) != nil {
 		ae.Code, ae.Message = "", strings.ToValidUTF8(strings.TrimSpace(string(body)), "?")
@@ -103,15 +126,15 @@ func (c *Client) refusal(op string, status int, body []byte) *Refusal {
 			ae.Message = string(r[:maxMessage]) + "…"
 		}
 	}
-	return &Refusal{Op: op, StatusCode: status, Code: ae.Code, Message: ae.Message, sentinel: c.cfg.Sentinel(status, ae.Code)}
+	return &Error[N]{Op: op, StatusCode: status, Code: ae.Code, Message: ae.Message, sentinel: c.cfg.Sentinel(status, ae.Code)}
 }
 
 // Do sends one request, with in as its JSON body unless in is nil, and
 // decodes a 200 answer into out unless out is nil. It returns the reply
-// body of a 200 answer, and of any other answer too, with the error
-// AsError makes of its Refusal.
-func (c *Client) Do(ctx context.Context, method, path string, in, out any) ([]byte, error) {
-	name, unavailable := c.cfg.Name, c.cfg.Unavailable
+// body of a 200 answer, and of any other answer too, with an *Error.
+func (c *Client[N]) Do(ctx context.Context, method, path string, in, out any) ([]byte, error) {
+	var n N
+	name, unavailable := n.ClientName(), c.cfg.Unavailable
 	op := method + " " + path
 	var body io.Reader
 	if in != nil {
@@ -147,7 +170,7 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) ([]by
 		return nil, fmt.Errorf("%s: %s: reading the reply: %w: %w", name, op, unavailable, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return b, c.cfg.AsError(c.refusal(op, resp.StatusCode, b))
+		return b, c.refusal(op, resp.StatusCode, b)
 	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {

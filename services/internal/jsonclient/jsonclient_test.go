@@ -16,11 +16,12 @@ var (
 	errNotFound    = errors.New("test: not found")
 )
 
-// testError is how a client exports refusals under its own name.
-type testError Refusal
+// testClient names the test's client, as each client package does.
+type testClient struct{}
 
-func (e *testError) Error() string { return (*Refusal)(e).Describe("testhttp") }
-func (e *testError) Unwrap() error { return (*Refusal)(e).Sentinel() }
+func (testClient) ClientName() string { return "testhttp" }
+
+type testError = Error[testClient]
 
 func sentinel(status int, code string) error {
 	switch {
@@ -32,8 +33,7 @@ func sentinel(status int, code string) error {
 	return nil
 }
 
-var config = Config{Name: "testhttp", MaxReply: 64, Unavailable: errUnavailable, Sentinel: sentinel,
-	AsError: func(r *Refusal) error { return (*testError)(r) }}
+var config = Config{MaxReply: 64, Unavailable: errUnavailable, Sentinel: sentinel}
 
 // canned answers every request with one status and body, and keeps the
 // request it saw.
@@ -104,7 +104,7 @@ func TestDo(t *testing.T) {
 				base = "http://backend.invalid/"
 			}
 			tr := tt.transport
-			c := New(base, &http.Client{Transport: &tr}, cfg)
+			c := New[testClient](base, &http.Client{Transport: &tr}, cfg)
 			var out struct{ V string }
 			_, err := c.Do(context.Background(), http.MethodGet, "/x", tt.in, &out)
 			wantFail := tt.wantErr != nil || tt.wantCode != "" || tt.wantMsg != "" || tt.wantOut == ""
@@ -143,7 +143,7 @@ func TestDo(t *testing.T) {
 // status query reads the UNKNOWN answer of a 404.
 func TestDoReturnsTheRefusedBody(t *testing.T) {
 	tr := canned{status: 404, body: `{"key":"K","status":"UNKNOWN"}`}
-	body, err := New("http://backend.invalid", &http.Client{Transport: &tr}, config).Do(context.Background(), http.MethodGet, "/x", nil, nil)
+	body, err := New[testClient]("http://backend.invalid", &http.Client{Transport: &tr}, config).Do(context.Background(), http.MethodGet, "/x", nil, nil)
 	var te *testError
 	if !errors.As(err, &te) || te.StatusCode != 404 || string(body) != tr.body {
 		t.Errorf("Do() = %q, %v; want the body and a 404 refusal", body, err)
@@ -154,7 +154,7 @@ func FuzzRefusal(f *testing.F) {
 	f.Add(500, []byte(`{"code":"UNAVAILABLE","message":"down"}`))
 	f.Add(404, []byte("<html>not found</html>"))
 	f.Add(502, []byte("\xff\xfe"+strings.Repeat("x", 300)))
-	c := New("http://backend.invalid", nil, config)
+	c := New[testClient]("http://backend.invalid", nil, config)
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		r := c.refusal("GET /x", status, body)
 		if r.StatusCode != status || r.Op != "GET /x" {
@@ -169,6 +169,25 @@ func FuzzRefusal(f *testing.F) {
 		if !errors.Is(r.sentinel, sentinel(status, r.Code)) {
 			t.Fatalf("sentinel %v, want %v", r.sentinel, sentinel(status, r.Code))
 		}
-		_ = (*testError)(r).Error()
+		_ = r.Error()
 	})
+}
+
+func TestOnlyDefinite(t *testing.T) {
+	sentinel := OnlyDefinite(map[Answer]error{{http.StatusNotFound, "NOT_FOUND"}: errNotFound}, errUnavailable)
+	for _, tt := range []struct {
+		status int
+		code   string
+		want   error
+	}{
+		{404, "NOT_FOUND", errNotFound},
+		{404, "", errUnavailable},          // a bare 404 from a proxy or a wrong path
+		{503, "NOT_FOUND", errUnavailable}, // the right code in the wrong status
+		{400, "BAD_REQUEST", errUnavailable},
+		{202, "", errUnavailable},
+	} {
+		if got := sentinel(tt.status, tt.code); got != tt.want {
+			t.Errorf("OnlyDefinite(%d, %q) = %v, want %v", tt.status, tt.code, got, tt.want)
+		}
+	}
 }

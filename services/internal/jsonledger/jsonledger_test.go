@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,6 +83,9 @@ func TestParse(t *testing.T) {
 		if got := strings.Join(keys, ","); got != tt.wantKeys {
 			t.Errorf("%s: Parse() keys = %s, want %s", tt.name, got, tt.wantKeys)
 		}
+		if err := repairable([]byte(tt.in), lc); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
 		if lc.Keep != tt.wantKeep || lc.TornBytes != tt.wantTorn || lc.Unterminated != tt.unterminated {
 			t.Errorf("%s: Parse() keep %d torn %d unterminated %v, want %d %d %v",
 				tt.name, lc.Keep, lc.TornBytes, lc.Unterminated, tt.wantKeep, tt.wantTorn, tt.unterminated)
@@ -89,35 +93,42 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// repairable reports what is wrong with lc as the parse of in: what is kept
+// and what is cut must add up to in, every kept record must pass Check, and
+// the kept prefix, which is what the next start reads, must parse again to
+// the same records with nothing torn.
+func repairable(in []byte, lc Contents[entry]) error {
+	if lc.Keep+lc.TornBytes != len(in) {
+		return fmt.Errorf("keep %d + torn %d != %d bytes", lc.Keep, lc.TornBytes, len(in))
+	}
+	for _, r := range lc.Records {
+		if err := r.Check(); err != nil {
+			return fmt.Errorf("kept %+v, which fails Check: %v", r, err)
+		}
+	}
+	again, err := Parse[entry](in[:lc.Keep])
+	if err != nil || len(again.Records) != len(lc.Records) || again.TornBytes != 0 {
+		return fmt.Errorf("kept prefix re-parses as %d records, torn %d, %v; want %d, 0, nil", len(again.Records), again.TornBytes, err, len(lc.Records))
+	}
+	return nil
+}
+
 func FuzzParse(f *testing.F) {
 	a, b := line("A", 1), line("B", 2)
-	f.Add([]byte(a + "\n" + b + "\n"))
-	f.Add([]byte(a + "\n" + b[:7]))
-	f.Add([]byte(a + "\n" + b))
-	f.Add([]byte("\x00\x00\n" + a))
-	f.Add([]byte(a + "\n{}\n" + b + "\n"))
+	for _, seed := range []string{a + "\n" + b + "\n", a + "\n" + b[:7], a + "\n" + b, "\x00\x00\n" + a, a + "\n{}\n" + b + "\n"} {
+		f.Add([]byte(seed))
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		lc, err := Parse[entry](in)
-		if err != nil {
-			var de *DamageError
-			if !errors.As(err, &de) || de.Offset < 0 || de.Offset >= len(in) {
-				t.Fatalf("Parse() error %v is not a damage inside the input", err)
+		var de *DamageError
+		switch {
+		case errors.As(err, &de) && de.Offset >= 0 && de.Offset < len(in):
+		case err != nil:
+			t.Fatalf("Parse() error %v is not a damage inside the input", err)
+		default:
+			if err := repairable(in, lc); err != nil {
+				t.Fatal(err)
 			}
-			return
-		}
-		if lc.Keep+lc.TornBytes != len(in) {
-			t.Fatalf("keep %d + torn %d != %d bytes", lc.Keep, lc.TornBytes, len(in))
-		}
-		for _, r := range lc.Records {
-			if err := r.Check(); err != nil {
-				t.Fatalf("accepted a record that fails Check: %v", err)
-			}
-		}
-		// What is kept must read back the same and whole: the repaired
-		// file is what the next start sees.
-		again, err := Parse[entry](in[:lc.Keep])
-		if err != nil || len(again.Records) != len(lc.Records) || again.TornBytes != 0 {
-			t.Fatalf("kept prefix re-parses as %d records, torn %d, %v; want %d, 0, nil", len(again.Records), again.TornBytes, err, len(lc.Records))
 		}
 	})
 }

@@ -17,11 +17,11 @@ package sandboxhttp
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
+
+	"github.com/mitra-kiosk/mitra/services/internal/strictjson"
 )
 
 // APIError is the JSON body of every error answer.
@@ -33,21 +33,6 @@ type APIError struct {
 // CodeBadRequest is the code of a body that is not one strict JSON value of
 // the right shape.
 const CodeBadRequest = "BAD_REQUEST"
-
-// DecodeRequest decodes exactly one JSON value from body into v. Unknown
-// fields and trailing data are errors, so that a client bug (a misspelt
-// "amount" decoding as 0) is a 400, not a silent default.
-func DecodeRequest(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("sandbox: request body: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("sandbox: request body: trailing data after the JSON value")
-	}
-	return nil
-}
 
 // API is what differs between the sandboxes' HTTP APIs.
 type API struct {
@@ -82,11 +67,13 @@ func (a *API) WriteError(w http.ResponseWriter, err error) {
 	WriteJSON(w, status, APIError{code, err.Error()})
 }
 
-// Decode reads a request body strictly (DecodeRequest, at most MaxBody
-// bytes) into v; on failure it has answered 400 BAD_REQUEST.
+// Decode reads a request body strictly (strictjson: no unknown fields, no
+// trailing data, at most MaxBody bytes) into v; on failure it has answered
+// 400 BAD_REQUEST. A client bug, such as a misspelt "amount" decoding as 0,
+// is thus a 400, not a silent default.
 func (a *API) Decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := DecodeRequest(http.MaxBytesReader(w, r.Body, a.MaxBody), v); err != nil {
-		WriteJSON(w, http.StatusBadRequest, APIError{CodeBadRequest, err.Error()})
+	if err := strictjson.Decode(http.MaxBytesReader(w, r.Body, a.MaxBody), v); err != nil {
+		WriteJSON(w, http.StatusBadRequest, APIError{CodeBadRequest, "sandbox: request body: " + err.Error()})
 		return false
 	}
 	return true

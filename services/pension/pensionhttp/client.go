@@ -23,44 +23,31 @@ const maxAnswer = 64 << 10
 
 // Client talks to one back-end.
 type Client struct {
-	jc *jsonclient.Client
+	jc *jsonclient.Client[client]
 }
 
 var _ pension.Service = (*Client)(nil)
 
 // New returns a client of the back-end at baseURL.
 func New(baseURL string, c *http.Client) *Client {
-	return &Client{jc: jsonclient.New(baseURL, c, jsonclient.Config{
-		Name: "pensionhttp", MaxReply: maxAnswer, Unavailable: pension.ErrUnavailable,
-		Sentinel: sentinelFor, AsError: func(r *jsonclient.Refusal) error { return (*refusal)(r) },
-	})}
+	return &Client{jc: jsonclient.New[client](baseURL, c, config)}
 }
 
-// sentinelFor maps an answer other than 200 to the sentinel it means: only
-// the API's two definite refusals, with the status the API gives them, are
+// client names this package in jsonclient's messages.
+type client struct{}
+
+func (client) ClientName() string { return "pensionhttp" }
+
+// config is how jsonclient speaks to a life-certificate back-end: only the
+// API's two definite refusals, with the status the API gives them, are
 // taken at their word.
-func sentinelFor(status int, code string) error {
-	switch {
-	case status == http.StatusBadRequest && code == "INVALID_REF":
-		return pension.ErrInvalidRef
-	case status == http.StatusNotFound && code == "NOT_FOUND":
-		return pension.ErrNotFound
-	}
-	return pension.ErrUnavailable
+var config = jsonclient.Config{
+	MaxReply: maxAnswer, Unavailable: pension.ErrUnavailable,
+	Sentinel: jsonclient.OnlyDefinite(map[jsonclient.Answer]error{
+		{Status: http.StatusBadRequest, Code: "INVALID_REF"}: pension.ErrInvalidRef,
+		{Status: http.StatusNotFound, Code: "NOT_FOUND"}:     pension.ErrNotFound,
+	}, pension.ErrUnavailable),
 }
-
-// refusal is an answer other than 200. Its message names the sentinel, and
-// for an open outcome the status and code.
-type refusal jsonclient.Refusal
-
-func (r *refusal) Error() string {
-	if r.Unwrap() == pension.ErrUnavailable {
-		return fmt.Sprintf("pensionhttp: %v: HTTP %d %s", pension.ErrUnavailable, r.StatusCode, r.Code)
-	}
-	return fmt.Sprintf("pensionhttp: %v", r.Unwrap())
-}
-
-func (r *refusal) Unwrap() error { return (*jsonclient.Refusal)(r).Sentinel() }
 
 // do sends a request. A 200 answer (and a 404 when allow404) is decoded
 // strictly into out; other answers become errors, with the API's error code
@@ -68,11 +55,16 @@ func (r *refusal) Unwrap() error { return (*jsonclient.Refusal)(r).Sentinel() }
 func (c *Client) do(ctx context.Context, method, path string, in, out any, allow404 bool) (int, error) {
 	b, err := c.jc.Do(ctx, method, path, in, nil)
 	status := http.StatusOK
-	var r *refusal
-	if errors.As(err, &r) {
-		status = r.StatusCode
-		if allow404 && status == http.StatusNotFound {
+	var refused *jsonclient.Error[client]
+	if errors.As(err, &refused) {
+		status = refused.StatusCode
+		switch sentinel := refused.Unwrap(); {
+		case allow404 && status == http.StatusNotFound:
 			err = nil
+		case sentinel == pension.ErrUnavailable:
+			err = fmt.Errorf("pensionhttp: %w: HTTP %d %s", sentinel, status, refused.Code)
+		default:
+			err = fmt.Errorf("pensionhttp: %w", sentinel)
 		}
 	}
 	if err != nil {

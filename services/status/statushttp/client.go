@@ -3,14 +3,13 @@ package statushttp
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 
 	"github.com/mitra-kiosk/mitra/services/internal/jsonclient"
+	"github.com/mitra-kiosk/mitra/services/internal/strictjson"
 	"github.com/mitra-kiosk/mitra/services/status"
 )
 
@@ -20,7 +19,7 @@ const maxReply = 256 << 10
 
 // Client talks to one status back-end. It is safe for concurrent use.
 type Client struct {
-	jc *jsonclient.Client
+	jc *jsonclient.Client[client]
 
 	mu    sync.Mutex
 	specs []status.RefSpec // of the last successful Specs; nil before
@@ -31,40 +30,30 @@ var _ status.Service = (*Client)(nil)
 // New returns a client for the back-end at baseURL
 // ("http://127.0.0.1:8701"). A nil c uses http.DefaultClient.
 func New(baseURL string, c *http.Client) *Client {
-	return &Client{jc: jsonclient.New(baseURL, c, jsonclient.Config{
-		Name: "statushttp", MaxReply: maxReply, Unavailable: status.ErrUnavailable,
-		// Every failure but the two definite answers is "try later",
-		// even a base URL too malformed to send to.
-		UnsentIsUnavailable: true,
-		Sentinel:            sentinelFor,
-		AsError:             func(r *jsonclient.Refusal) error { return (*Error)(r) },
-	})}
+	return &Client{jc: jsonclient.New[client](baseURL, c, config)}
 }
 
 // Error is a back-end's answer with a status other than 200: Op ("POST
 // /v1/status/lookup"), StatusCode, Code ("NO_RECORD"; empty when the body
 // was not an API error) and Message. It unwraps to the status sentinel it
 // means (see the package documentation).
-type Error jsonclient.Refusal
+type Error = jsonclient.Error[client]
 
-// Error describes the answer: operation, status, code and message.
-func (e *Error) Error() string { return (*jsonclient.Refusal)(e).Describe("statushttp") }
+// client names this package in jsonclient's messages.
+type client struct{}
 
-// Unwrap returns the status sentinel the answer means.
-func (e *Error) Unwrap() error { return (*jsonclient.Refusal)(e).Sentinel() }
+func (client) ClientName() string { return "statushttp" }
 
-// sentinelFor maps an answer to the sentinel callers branch on. Only the
-// two definite answers are taken at their word, and only with the status
-// the API gives them: a NO_RECORD in a 5xx, or a bare 404 from a proxy or
-// a wrong path, must not tell a citizen their matter does not exist.
-func sentinelFor(statusCode int, code string) error {
-	switch {
-	case statusCode == http.StatusBadRequest && code == "INVALID_REF":
-		return status.ErrInvalidRef
-	case statusCode == http.StatusNotFound && code == "NO_RECORD":
-		return status.ErrNotFound
-	}
-	return status.ErrUnavailable
+// config is how jsonclient speaks to a status back-end. Every answer but
+// the two definite ones is "try later", even a base URL too malformed to
+// send to: a NO_RECORD in a 5xx, or a bare 404 from a proxy or a wrong
+// path, must not tell a citizen their matter does not exist.
+var config = jsonclient.Config{
+	MaxReply: maxReply, Unavailable: status.ErrUnavailable, UnsentIsUnavailable: true,
+	Sentinel: jsonclient.OnlyDefinite(map[jsonclient.Answer]error{
+		{Status: http.StatusBadRequest, Code: "INVALID_REF"}: status.ErrInvalidRef,
+		{Status: http.StatusNotFound, Code: "NO_RECORD"}:     status.ErrNotFound,
+	}, status.ErrUnavailable),
 }
 
 // Specs implements status.Service. The specs are checked (see the package
@@ -187,13 +176,8 @@ func decodeResult(body []byte, kind status.Kind, ref, option string) (status.Res
 
 // strictUnmarshal decodes exactly one JSON value with no unknown fields.
 func strictUnmarshal(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := strictjson.Decode(bytes.NewReader(b), v); err != nil {
 		return fmt.Errorf("decoding the reply: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("decoding the reply: trailing data after the JSON value")
 	}
 	return nil
 }
