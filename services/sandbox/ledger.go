@@ -7,6 +7,7 @@ import (
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/internal/jsonledger"
+	"github.com/mitra-kiosk/mitra/services/internal/recordbook"
 )
 
 // LedgerFile is the payment ledger's name in the state directory: one JSON
@@ -22,9 +23,15 @@ type paymentRecord struct {
 	Mode     string `json:"mode"`
 	Channel  string `json:"channel"`
 	KioskID  string `json:"kiosk_id"`
-	// PollsLeft counts the status polls until a PENDING payment succeeds.
-	PollsLeft int `json:"polls_left,omitempty"`
+	// Countdown counts the status polls until a PENDING payment succeeds.
+	recordbook.Countdown
 }
+
+// Key is the payment's idempotency key.
+func (r paymentRecord) Key() string { return r.IdempotencyKey }
+
+// Pending reports whether the payment waits for its outcome.
+func (r *paymentRecord) Pending() bool { return r.Status == billpay.Pending }
 
 // Check rejects lines that decode as JSON but cannot be a payment the
 // gateway wrote.
@@ -42,16 +49,12 @@ func (r paymentRecord) Check() error {
 	return nil
 }
 
-// ledger is the append-only payment file.
-type ledger = jsonledger.Ledger[paymentRecord]
-
-// openLedger loads <dir>/payments.jsonl (creating dir and file as needed),
-// cuts off a torn tail, and opens the file for appending.
-func openLedger(dir string) (*ledger, jsonledger.Contents[paymentRecord], error) {
-	return jsonledger.Open[paymentRecord](jsonledger.Options{
+// ledgerOptions names the payment ledger in dir and how its errors speak.
+func ledgerOptions(dir string) jsonledger.Options {
+	return jsonledger.Options{
 		Dir: dir, File: LedgerFile, Owner: "sandbox", Restart: "the gateway",
 		Repair: "repair that line from the kiosks' journals, or move the file aside after reconciling it",
-	})
+	}
 }
 
 // archiveName is where a reset moves the ledger: payments-<UTC time>.jsonl.

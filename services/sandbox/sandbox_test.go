@@ -271,7 +271,7 @@ func TestUnterminatedRecordIsKept(t *testing.T) {
 func TestFailedAppendRecordsNothing(t *testing.T) {
 	g := newGateway(t, t.TempDir())
 	b := fetch(t, g, "AVVNL", "110200300400")
-	g.ledger.Close() // every write and the rollback now fail
+	g.book.Close() // every write and the rollback now fail
 	_, err := g.Pay(context.Background(), payFor(b, "K-1"))
 	if err == nil || errors.Is(err, billpay.ErrUnavailable) {
 		t.Fatalf("Pay() with an unwritable ledger = %v, want an internal error", err)
@@ -282,7 +282,7 @@ func TestFailedAppendRecordsNothing(t *testing.T) {
 	if status, code := errorStatus(err); status != http.StatusInternalServerError || code != CodeInternal {
 		t.Errorf("errorStatus(%v) = %d %s, want 500 INTERNAL", err, status, code)
 	}
-	if g.ledger.Broken() == nil {
+	if g.book.Broken() == nil {
 		t.Errorf("ledger not marked broken after a failed rollback")
 	}
 	if _, err := fetchOK(g, "AVVNL", "110200300400"); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mitra-kiosk/mitra/services/documents"
 	"github.com/mitra-kiosk/mitra/services/internal/jsonledger"
+	"github.com/mitra-kiosk/mitra/services/internal/recordbook"
 )
 
 // LedgerFile is the order ledger's name in the state directory: one JSON
@@ -19,9 +20,15 @@ type orderRecord struct {
 	documents.Order
 	Kind    documents.Kind `json:"kind"`
 	KioskID string         `json:"kiosk_id"`
-	// PollsLeft counts the status polls until a PENDING order succeeds.
-	PollsLeft int `json:"polls_left,omitempty"`
+	// Countdown counts the status polls until a PENDING order succeeds.
+	recordbook.Countdown
 }
+
+// Key is the order's idempotency key.
+func (r orderRecord) Key() string { return r.IdempotencyKey }
+
+// Pending reports whether the order waits for its outcome.
+func (r *orderRecord) Pending() bool { return r.Status == documents.Pending }
 
 // Check rejects lines that decode as JSON but cannot be an order the
 // back-end wrote.
@@ -41,14 +48,10 @@ func (r orderRecord) Check() error {
 	return nil
 }
 
-// ledger is the append-only order file.
-type ledger = jsonledger.Ledger[orderRecord]
-
-// openLedger loads <dir>/orders.jsonl (creating dir and file as needed),
-// cuts off a torn tail, and opens the file for appending.
-func openLedger(dir string) (*ledger, jsonledger.Contents[orderRecord], error) {
-	return jsonledger.Open[orderRecord](jsonledger.Options{
+// ledgerOptions names the order ledger in dir and how its errors speak.
+func ledgerOptions(dir string) jsonledger.Options {
+	return jsonledger.Options{
 		Dir: dir, File: LedgerFile, Owner: "docsandbox", Restart: "the back-end",
 		Repair: "repair that line from the kiosks' journals",
-	})
+	}
 }
