@@ -15,6 +15,7 @@ import (
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
 	"github.com/mitra-kiosk/mitra/services/internal/recordbook"
+	"github.com/mitra-kiosk/mitra/services/internal/sandboxfault"
 )
 
 // FetchFault selects how the gateway answers bill fetches.
@@ -53,25 +54,15 @@ type Faults struct {
 
 // normalize fills defaults and rejects unknown faults.
 func (f Faults) normalize() (Faults, error) {
-	switch f.Fetch {
-	case "":
-		f.Fetch = FetchOK
-	case FetchOK, FetchDown:
-	default:
-		return f, fmt.Errorf("sandbox: faults: fetch %q: use ok or down", f.Fetch)
+	var err error
+	if f.Fetch, err = sandboxfault.Choose(f.Fetch, FetchOK, FetchDown); err != nil {
+		return f, fmt.Errorf("sandbox: faults: fetch %w", err)
 	}
-	switch f.Pay {
-	case "":
-		f.Pay = PayOK
-	case PayOK, PayDown, PayFail, PayPending, PayLost:
-	default:
-		return f, fmt.Errorf("sandbox: faults: pay %q: use ok, down, fail, pending or lost-reply", f.Pay)
+	if f.Pay, err = sandboxfault.Choose(f.Pay, PayOK, PayDown, PayFail, PayPending, PayLost); err != nil {
+		return f, fmt.Errorf("sandbox: faults: pay %w", err)
 	}
-	switch {
-	case f.PendingPolls < 0:
-		return f, fmt.Errorf("sandbox: faults: pending_polls %d: must be at least 1", f.PendingPolls)
-	case f.PendingPolls == 0:
-		f.PendingPolls = DefaultPendingPolls
+	if f.PendingPolls, err = sandboxfault.PendingPolls(f.PendingPolls, DefaultPendingPolls); err != nil {
+		return f, fmt.Errorf("sandbox: faults: %w", err)
 	}
 	return f, nil
 }

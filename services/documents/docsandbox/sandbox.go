@@ -15,6 +15,7 @@ import (
 
 	"github.com/mitra-kiosk/mitra/services/documents"
 	"github.com/mitra-kiosk/mitra/services/internal/recordbook"
+	"github.com/mitra-kiosk/mitra/services/internal/sandboxfault"
 	"github.com/mitra-kiosk/mitra/services/sandbox"
 )
 
@@ -52,27 +53,19 @@ type Faults struct {
 
 // normalize fills defaults and rejects unknown faults.
 func (f Faults) normalize() (Faults, error) {
-	switch f.Find {
-	case "":
-		f.Find = FindOK
-	case FindOK, FindDown:
-	default:
-		return f, fmt.Errorf("docsandbox: faults: find %q: use ok or down", f.Find)
+	find, err := sandboxfault.Choose(f.Find, FindOK, FindDown)
+	if err != nil {
+		return f, fmt.Errorf("docsandbox: faults: find %w", err)
 	}
-	switch f.Order {
-	case "":
-		f.Order = OrderOK
-	case OrderOK, OrderDown, OrderFail, OrderPending, OrderLost:
-	default:
-		return f, fmt.Errorf("docsandbox: faults: order %q: use ok, down, fail, pending or lost-reply", f.Order)
+	order, err := sandboxfault.Choose(f.Order, OrderOK, OrderDown, OrderFail, OrderPending, OrderLost)
+	if err != nil {
+		return f, fmt.Errorf("docsandbox: faults: order %w", err)
 	}
-	switch {
-	case f.PendingPolls < 0:
-		return f, fmt.Errorf("docsandbox: faults: pending_polls %d: must be at least 1", f.PendingPolls)
-	case f.PendingPolls == 0:
-		f.PendingPolls = DefaultPendingPolls
+	polls, err := sandboxfault.PendingPolls(f.PendingPolls, DefaultPendingPolls)
+	if err != nil {
+		return f, fmt.Errorf("docsandbox: faults: %w", err)
 	}
-	return f, nil
+	return Faults{Find: find, Order: order, PendingPolls: polls}, nil
 }
 
 // Errors the HTTP layer maps to their own codes; callers of the Go API can
