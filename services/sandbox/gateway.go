@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/internal/recordbook"
+	"github.com/mitra-kiosk/mitra/services/internal/sandboxfault"
 )
 
 // FetchFault selects how the gateway answers bill fetches.
@@ -53,25 +54,15 @@ type Faults struct {
 
 // normalize fills defaults and rejects unknown faults.
 func (f Faults) normalize() (Faults, error) {
-	switch f.Fetch {
-	case "":
-		f.Fetch = FetchOK
-	case FetchOK, FetchDown:
-	default:
-		return f, fmt.Errorf("sandbox: faults: fetch %q: use ok or down", f.Fetch)
+	var err error
+	if f.Fetch, err = sandboxfault.Choose(f.Fetch, FetchOK, FetchDown); err != nil {
+		return f, fmt.Errorf("sandbox: faults: fetch %w", err)
 	}
-	switch f.Pay {
-	case "":
-		f.Pay = PayOK
-	case PayOK, PayDown, PayFail, PayPending, PayLost:
-	default:
-		return f, fmt.Errorf("sandbox: faults: pay %q: use ok, down, fail, pending or lost-reply", f.Pay)
+	if f.Pay, err = sandboxfault.Choose(f.Pay, PayOK, PayDown, PayFail, PayPending, PayLost); err != nil {
+		return f, fmt.Errorf("sandbox: faults: pay %w", err)
 	}
-	switch {
-	case f.PendingPolls < 0:
-		return f, fmt.Errorf("sandbox: faults: pending_polls %d: must be at least 1", f.PendingPolls)
-	case f.PendingPolls == 0:
-		f.PendingPolls = DefaultPendingPolls
+	if f.PendingPolls, err = sandboxfault.PendingPolls(f.PendingPolls, DefaultPendingPolls); err != nil {
+		return f, fmt.Errorf("sandbox: faults: %w", err)
 	}
 	return f, nil
 }
@@ -86,12 +77,10 @@ type Gateway struct {
 	cat *catalogue // immutable after New
 	now func() time.Time
 
-	mu       sync.Mutex
-	ledger   *ledger
-	payments map[string]*paymentRecord // by idempotency key
-	order    []string                  // keys in recording order
-	settled  map[billKey]string        // bill → key of its SUCCESS or PENDING payment
-	faults   Faults
+	mu      sync.Mutex
+	book    *recordbook.Book[paymentRecord] // every payment, by idempotency key
+	settled map[billKey]string              // bill → key of its SUCCESS or PENDING payment
+	faults  Faults
 
 	// LoadReport says what New repaired in the ledger (a torn last record
 	// after a power cut), or "" when it was intact. New sets it; nothing
@@ -110,18 +99,10 @@ func New(data fs.FS, stateDir string) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, lc, err := openLedger(stateDir)
-	if err != nil {
-		return nil, err
-	}
-	g := &Gateway{cat: cat, now: time.Now, ledger: l, faults: Faults{Fetch: FetchOK, Pay: PayOK, PendingPolls: DefaultPendingPolls}}
+	g := &Gateway{cat: cat, now: time.Now, faults: Faults{Fetch: FetchOK, Pay: PayOK, PendingPolls: DefaultPendingPolls}}
 	g.forget()
-	for i := range lc.records {
-		g.remember(&lc.records[i])
-	}
-	if lc.tornBytes > 0 {
-		g.LoadReport = fmt.Sprintf("cut a torn last record of %d bytes at byte %d of %s (%d payments kept)",
-			lc.tornBytes, lc.keep, LedgerFile, len(g.order))
+	if g.book, g.LoadReport, err = recordbook.Open(ledgerOptions(stateDir), "payments", g.settle); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
@@ -135,22 +116,17 @@ func NewFromDir(dataDir, stateDir string) (*Gateway, error) {
 func (g *Gateway) Close() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.ledger.close()
+	return g.book.Close()
 }
 
+// forget makes every bill due again; the book forgets its payments itself.
 func (g *Gateway) forget() {
-	g.payments = map[string]*paymentRecord{}
-	g.order = nil
 	g.settled = map[billKey]string{}
 }
 
-// remember makes r the current state of its key (the ledger is already
-// written).
-func (g *Gateway) remember(r *paymentRecord) {
-	if _, seen := g.payments[r.IdempotencyKey]; !seen {
-		g.order = append(g.order, r.IdempotencyKey)
-	}
-	g.payments[r.IdempotencyKey] = r
+// settle keeps the bills' state in step with r, which just became its
+// key's current payment (the ledger is already written).
+func (g *Gateway) settle(r *paymentRecord) {
 	bk := billKey{r.BillerID, r.CustomerRef, r.BillNumber}
 	switch r.Status {
 	case billpay.Success, billpay.Pending:
@@ -187,9 +163,10 @@ func (g *Gateway) CurrentFaults() Faults {
 func (g *Gateway) Payments() []billpay.Payment {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make([]billpay.Payment, 0, len(g.order))
-	for _, k := range g.order {
-		out = append(out, g.payments[k].Payment)
+	all := g.book.All()
+	out := make([]billpay.Payment, 0, len(all))
+	for _, r := range all {
+		out = append(out, r.Payment)
 	}
 	return out
 }
@@ -209,8 +186,7 @@ func (g *Gateway) PaymentsReport(_ context.Context, kioskID, date string) ([]bil
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	out := []billpay.Payment{}
-	for _, k := range g.order {
-		r := g.payments[k]
+	for _, r := range g.book.All() {
 		if r.KioskID != kioskID || r.PostedAt.Before(day) || !r.PostedAt.Before(day.AddDate(0, 0, 1)) {
 			continue
 		}
@@ -228,7 +204,7 @@ func (g *Gateway) Reset() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.faults = Faults{Fetch: FetchOK, Pay: PayOK, PendingPolls: DefaultPendingPolls}
-	if err := g.ledger.archive(g.now()); err != nil {
+	if err := g.book.Archive(archiveName(g.now())); err != nil {
 		return err
 	}
 	g.forget()
@@ -266,6 +242,12 @@ func fetchRef(r billRecord) string {
 func txnRef(key string, at time.Time) string {
 	sum := sha256.Sum256([]byte("txn|" + key))
 	return "BBPS" + at.UTC().Format("060102") + strings.ToUpper(hex.EncodeToString(sum[:5]))
+}
+
+// Succeed makes the payment SUCCESS with its BBPS transaction reference.
+func (r *paymentRecord) Succeed(now time.Time) {
+	r.Status = billpay.Success
+	r.TxnRef = txnRef(r.IdempotencyKey, now)
 }
 
 // Billers implements billpay.Service. An empty category lists every biller.
@@ -319,10 +301,6 @@ var (
 	ErrBadRequest = errors.New("sandbox: bad request")
 )
 
-// keyRE bounds idempotency keys to what fits a URL path segment unescaped
-// and a ledger line comfortably; the kiosk's keys are "RJ-JPR-0001-20261125-000001".
-var keyRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$`)
-
 // Payment modes and BBPS channel codes the gateway accepts.
 var (
 	payModes    = map[string]bool{"Cash": true, "UPI": true, "Card": true}
@@ -350,10 +328,10 @@ func (g *Gateway) pay(req billpay.PayRequest) (p billpay.Payment, lost bool, err
 	if g.faults.Pay == PayDown {
 		return p, false, fmt.Errorf("sandbox: pay: %w (sandbox fault pay=down)", billpay.ErrUnavailable)
 	}
-	if !keyRE.MatchString(req.IdempotencyKey) {
+	if !recordbook.ValidKey(req.IdempotencyKey) {
 		return p, false, fmt.Errorf("sandbox: pay: %w: idempotency_key %q: 1 to 80 letters, digits and ._:- required", ErrBadRequest, req.IdempotencyKey)
 	}
-	if old, ok := g.payments[req.IdempotencyKey]; ok {
+	if old, ok := g.book.Get(req.IdempotencyKey); ok {
 		// A repeat: answer with the original, whatever the faults say now
 		// (a FAILURE stays a failure, a SUCCESS keeps its reference).
 		if old.BillerID != req.BillerID || old.CustomerRef != req.CustomerRef || old.BillNumber != req.BillNumber || old.Amount != req.Amount {
@@ -399,13 +377,11 @@ func (g *Gateway) pay(req billpay.PayRequest) (p billpay.Payment, lost bool, err
 		r.Status = billpay.Pending
 		r.PollsLeft = g.faults.PendingPolls
 	default:
-		r.Status = billpay.Success
-		r.TxnRef = txnRef(r.IdempotencyKey, now)
+		r.Succeed(now)
 	}
-	if err := g.ledger.append(r); err != nil {
+	if err := g.book.Record(r); err != nil {
 		return p, false, fmt.Errorf("sandbox: pay: %w", err)
 	}
-	g.remember(r)
 	return r.Payment, g.faults.Pay == PayLost, nil
 }
 
@@ -418,25 +394,12 @@ func (g *Gateway) PaymentStatus(_ context.Context, key string) (billpay.Payment,
 	if g.faults.Pay == PayDown {
 		return billpay.Payment{}, fmt.Errorf("sandbox: status: %w (sandbox fault pay=down)", billpay.ErrUnavailable)
 	}
-	cur, ok := g.payments[key]
-	if !ok {
+	p, known, err := recordbook.Poll(g.book, key, g.now)
+	switch {
+	case !known:
 		return billpay.Payment{IdempotencyKey: key, Status: billpay.Unknown}, nil
-	}
-	if cur.Status != billpay.Pending {
-		return cur.Payment, nil
-	}
-	// Change a copy and install it only once it is on disk: a failed append
-	// must not leave memory ahead of the ledger.
-	next := *cur
-	next.PollsLeft--
-	if next.PollsLeft <= 0 {
-		next.PollsLeft = 0
-		next.Status = billpay.Success
-		next.TxnRef = txnRef(key, g.now())
-	}
-	if err := g.ledger.append(&next); err != nil {
+	case err != nil:
 		return billpay.Payment{}, fmt.Errorf("sandbox: status: %w", err)
 	}
-	g.remember(&next)
-	return next.Payment, nil
+	return p.Payment, nil
 }

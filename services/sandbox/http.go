@@ -1,21 +1,19 @@
 package sandbox
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/internal/sandboxhttp"
+	"github.com/mitra-kiosk/mitra/services/internal/strictjson"
 )
 
 // APIError is the JSON body of every error answer.
-type APIError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+type APIError = sandboxhttp.APIError
 
 // Error codes of the API; see the package documentation for their statuses.
 const (
@@ -40,106 +38,43 @@ type FetchRequest struct {
 	CustomerRef string `json:"customer_ref"`
 }
 
+// api is the gateway's HTTP API as sandboxhttp serves it.
+var api = &sandboxhttp.API{
+	ErrorStatus: errorStatus,
+	MaxBody:     maxBody,
+	Allowed:     allowedMethods,
+	KeyRoutes:   "/v1/payments/",
+	NoRoute:     "NOT_FOUND",
+	WrongMethod: "METHOD_NOT_ALLOWED",
+}
+
 // Handler returns the HTTP API and the sandbox controls (see the package
 // documentation).
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/billers", func(w http.ResponseWriter, r *http.Request) {
-		bs, err := g.Billers(r.Context(), billpay.Category(r.URL.Query().Get("category")))
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, bs)
-	})
-	mux.HandleFunc("POST /v1/bills/fetch", func(w http.ResponseWriter, r *http.Request) {
-		var req FetchRequest
-		if !decode(w, r, &req) {
-			return
-		}
-		bill, err := g.FetchBill(r.Context(), req.BillerID, req.CustomerRef)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, bill)
-	})
-	mux.HandleFunc("POST /v1/payments", func(w http.ResponseWriter, r *http.Request) {
-		var req billpay.PayRequest
-		if !decode(w, r, &req) {
-			return
-		}
-		p, lost, err := g.pay(req)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		if lost {
-			dropConnection(w)
-			return
-		}
-		writeJSON(w, http.StatusOK, p)
-	})
-	mux.HandleFunc("GET /v1/payments/{key}", func(w http.ResponseWriter, r *http.Request) {
-		p, err := g.PaymentStatus(r.Context(), r.PathValue("key"))
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		status := http.StatusOK
-		if p.Status == billpay.Unknown {
-			status = http.StatusNotFound
-		}
-		writeJSON(w, status, p)
-	})
-	mux.HandleFunc("GET /v1/reports/payments", func(w http.ResponseWriter, r *http.Request) {
-		ps, err := g.PaymentsReport(r.Context(), r.URL.Query().Get("kiosk_id"), r.URL.Query().Get("date"))
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, ps)
-	})
+	mux.HandleFunc("GET /v1/billers", sandboxhttp.Reply(api, func(r *http.Request) ([]billpay.Biller, error) {
+		return g.Billers(r.Context(), billpay.Category(r.URL.Query().Get("category")))
+	}))
+	mux.HandleFunc("POST /v1/bills/fetch", sandboxhttp.Query(api, func(ctx context.Context, req FetchRequest) (billpay.Bill, error) {
+		return g.FetchBill(ctx, req.BillerID, req.CustomerRef)
+	}))
+	mux.HandleFunc("POST /v1/payments", sandboxhttp.Create(api, g.pay))
+	mux.HandleFunc("GET /v1/payments/{key}", sandboxhttp.ByKey(api, g.PaymentStatus,
+		func(p billpay.Payment) bool { return p.Status == billpay.Unknown }))
+	mux.HandleFunc("GET /v1/reports/payments", sandboxhttp.Reply(api, func(r *http.Request) ([]billpay.Payment, error) {
+		return g.PaymentsReport(r.Context(), r.URL.Query().Get("kiosk_id"), r.URL.Query().Get("date"))
+	}))
 
-	mux.HandleFunc("GET /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, g.CurrentFaults())
-	})
-	mux.HandleFunc("POST /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
-		var f Faults
-		if !decode(w, r, &f) {
-			return
-		}
-		if err := g.SetFaults(f); err != nil {
-			writeJSON(w, http.StatusBadRequest, APIError{CodeBadRequest, err.Error()})
-			return
-		}
-		writeJSON(w, http.StatusOK, g.CurrentFaults())
-	})
-	mux.HandleFunc("GET /sandbox/payments", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, g.Payments())
-	})
-	mux.HandleFunc("POST /sandbox/reset", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /sandbox/faults", sandboxhttp.Show(g.CurrentFaults))
+	mux.HandleFunc("POST /sandbox/faults", sandboxhttp.SetFaults(api, g.SetFaults, g.CurrentFaults))
+	mux.HandleFunc("GET /sandbox/payments", sandboxhttp.Show(g.Payments))
+	mux.HandleFunc("POST /sandbox/reset", sandboxhttp.Reply(api, func(*http.Request) (Faults, error) {
 		if err := g.Reset(); err != nil {
-			writeError(w, err)
-			return
+			return Faults{}, err
 		}
-		writeJSON(w, http.StatusOK, g.CurrentFaults())
-	})
-	// Everything else: a JSON 405 for a known route with the wrong method
-	// (a tester's curl without -X POST), a JSON 404 otherwise, so that
-	// every answer of the gateway has the same shape.
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		allow := allowedMethods[r.URL.Path]
-		if allow == "" && strings.HasPrefix(r.URL.Path, "/v1/payments/") {
-			allow = "GET"
-		}
-		if allow != "" {
-			w.Header().Set("Allow", allow)
-			writeJSON(w, http.StatusMethodNotAllowed, APIError{"METHOD_NOT_ALLOWED", fmt.Sprintf("%s %s: use %s", r.Method, r.URL.Path, allow)})
-			return
-		}
-		writeJSON(w, http.StatusNotFound, APIError{"NOT_FOUND", fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
-	})
+		return g.CurrentFaults(), nil
+	}))
+	mux.HandleFunc("/", api.Fallback)
 	return mux
 }
 
@@ -153,39 +88,12 @@ var allowedMethods = map[string]string{
 	"/sandbox/reset":    "POST",
 }
 
-// dropConnection ends the exchange with no reply at all, as a gateway
-// crashing or a link failing right after the commit would.
-func dropConnection(w http.ResponseWriter) {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		conn.Close()
-		return
-	}
-	// HTTP/2 or a recorder cannot be hijacked: abort the response instead,
-	// which net/http turns into a reset stream or closed connection.
-	panic(http.ErrAbortHandler)
-}
-
-// decode reads a request body strictly into v; on failure it has answered
-// 400 BAD_REQUEST.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := DecodeRequest(http.MaxBytesReader(w, r.Body, maxBody), v); err != nil {
-		writeJSON(w, http.StatusBadRequest, APIError{CodeBadRequest, err.Error()})
-		return false
-	}
-	return true
-}
-
 // DecodeRequest decodes exactly one JSON value from body into v. Unknown
 // fields and trailing data are errors, so that a client bug (a misspelt
 // "amount" decoding as 0) is a 400, not a silent default.
 func DecodeRequest(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := strictjson.Decode(body, v); err != nil {
 		return fmt.Errorf("sandbox: request body: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("sandbox: request body: trailing data after the JSON value")
 	}
 	return nil
 }
@@ -211,17 +119,4 @@ func errorStatus(err error) (int, string) {
 		return http.StatusServiceUnavailable, CodeUnavailable
 	}
 	return http.StatusInternalServerError, CodeInternal
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	status, code := errorStatus(err)
-	writeJSON(w, status, APIError{code, err.Error()})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	// A failed write means the client went away. Nothing to undo: a
-	// payment is durable before its reply, and the kiosk asks for it by key.
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/internal/jsonledger"
 )
 
 const dataDir = "../../testdata/sandbox"
@@ -188,7 +189,7 @@ func TestParseLedger(t *testing.T) {
 		{name: "damage in the middle", in: a + "\n" + b[:20] + "\n" + b + "\n", wantErr: true},
 		{name: "garbage first", in: "garbage\n" + a + "\n", wantErr: true},
 	} {
-		lc, err := parseLedger([]byte(tt.in))
+		lc, err := jsonledger.Parse[paymentRecord]([]byte(tt.in))
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: parseLedger() error = %v, want error %v", tt.name, err, tt.wantErr)
 			continue
@@ -197,15 +198,15 @@ func TestParseLedger(t *testing.T) {
 			continue
 		}
 		var keys []string
-		for _, r := range lc.records {
+		for _, r := range lc.Records {
 			keys = append(keys, r.IdempotencyKey)
 		}
 		if got, want := strings.Join(keys, ","), strings.Join(tt.wantKeys, ","); got != want {
 			t.Errorf("%s: parseLedger() keys = %s, want %s", tt.name, got, want)
 		}
-		if lc.keep != tt.wantKeep || lc.tornBytes != tt.wantTorn || lc.unterminated != tt.unterminated {
+		if lc.Keep != tt.wantKeep || lc.TornBytes != tt.wantTorn || lc.Unterminated != tt.unterminated {
 			t.Errorf("%s: parseLedger() keep %d torn %d unterminated %v, want %d %d %v",
-				tt.name, lc.keep, lc.tornBytes, lc.unterminated, tt.wantKeep, tt.wantTorn, tt.unterminated)
+				tt.name, lc.Keep, lc.TornBytes, lc.Unterminated, tt.wantKeep, tt.wantTorn, tt.unterminated)
 		}
 	}
 }
@@ -217,23 +218,23 @@ func FuzzParseLedger(f *testing.F) {
 	f.Add([]byte(a + "\n" + b))
 	f.Add([]byte("\x00\x00\n" + a))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		lc, err := parseLedger(in)
+		lc, err := jsonledger.Parse[paymentRecord](in)
 		if err != nil {
 			return
 		}
-		if lc.keep+lc.tornBytes != len(in) {
-			t.Fatalf("keep %d + torn %d != %d bytes", lc.keep, lc.tornBytes, len(in))
+		if lc.Keep+lc.TornBytes != len(in) {
+			t.Fatalf("keep %d + torn %d != %d bytes", lc.Keep, lc.TornBytes, len(in))
 		}
-		for _, r := range lc.records {
-			if err := r.check(); err != nil {
+		for _, r := range lc.Records {
+			if err := r.Check(); err != nil {
 				t.Fatalf("accepted a record that fails check: %v", err)
 			}
 		}
 		// What is kept must read back the same and whole: the repaired
 		// file is what the next start sees.
-		again, err := parseLedger(in[:lc.keep])
-		if err != nil || len(again.records) != len(lc.records) || again.tornBytes != 0 {
-			t.Fatalf("kept prefix re-parses as %d records, torn %d, %v; want %d, 0, nil", len(again.records), again.tornBytes, err, len(lc.records))
+		again, err := jsonledger.Parse[paymentRecord](in[:lc.Keep])
+		if err != nil || len(again.Records) != len(lc.Records) || again.TornBytes != 0 {
+			t.Fatalf("kept prefix re-parses as %d records, torn %d, %v; want %d, 0, nil", len(again.Records), again.TornBytes, err, len(lc.Records))
 		}
 	})
 }
@@ -270,7 +271,7 @@ func TestUnterminatedRecordIsKept(t *testing.T) {
 func TestFailedAppendRecordsNothing(t *testing.T) {
 	g := newGateway(t, t.TempDir())
 	b := fetch(t, g, "AVVNL", "110200300400")
-	g.ledger.f.Close() // every write and the rollback now fail
+	g.book.Close() // every write and the rollback now fail
 	_, err := g.Pay(context.Background(), payFor(b, "K-1"))
 	if err == nil || errors.Is(err, billpay.ErrUnavailable) {
 		t.Fatalf("Pay() with an unwritable ledger = %v, want an internal error", err)
@@ -281,7 +282,7 @@ func TestFailedAppendRecordsNothing(t *testing.T) {
 	if status, code := errorStatus(err); status != http.StatusInternalServerError || code != CodeInternal {
 		t.Errorf("errorStatus(%v) = %d %s, want 500 INTERNAL", err, status, code)
 	}
-	if g.ledger.broken == nil {
+	if g.book.Broken() == nil {
 		t.Errorf("ledger not marked broken after a failed rollback")
 	}
 	if _, err := fetchOK(g, "AVVNL", "110200300400"); err != nil {

@@ -1,17 +1,15 @@
 package billpayhttp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/mitra-kiosk/mitra/services/billpay"
+	"github.com/mitra-kiosk/mitra/services/internal/jsonclient"
 )
 
 // maxReply bounds a reply body; the largest (all billers) is a few KB.
@@ -19,8 +17,7 @@ const maxReply = 1 << 20
 
 // Client talks to one gateway. It is safe for concurrent use.
 type Client struct {
-	base string
-	hc   *http.Client
+	jc *jsonclient.Client[client]
 }
 
 var _ billpay.Service = (*Client)(nil)
@@ -28,39 +25,23 @@ var _ billpay.Service = (*Client)(nil)
 // New returns a client for the gateway at baseURL ("http://127.0.0.1:8700").
 // A nil c uses http.DefaultClient.
 func New(baseURL string, c *http.Client) *Client {
-	if c == nil {
-		c = http.DefaultClient
-	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), hc: c}
+	return &Client{jc: jsonclient.New[client](baseURL, c, config)}
 }
 
-// Error is a gateway's answer with a status other than 200. It unwraps to
-// the billpay sentinel for its code (see the package documentation), or to
-// nothing for refusals the kiosk has no sentinel for.
-type Error struct {
-	Op         string // "POST /v1/payments"
-	StatusCode int
-	Code       string // "NO_BILL_DUE"; empty when the body was not an API error
-	Message    string
-	sentinel   error
-}
+// Error is a gateway's answer with a status other than 200: Op ("POST
+// /v1/payments"), StatusCode, Code ("NO_BILL_DUE"; empty when the body was
+// not an API error) and Message. It unwraps to the billpay sentinel for its
+// code (see the package documentation), or to nothing for refusals the
+// kiosk has no sentinel for.
+type Error = jsonclient.Error[client]
 
-// Error describes the answer: operation, status, code and the gateway's
-// message.
-func (e *Error) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.StatusCode)
-	}
-	code := ""
-	if e.Code != "" {
-		code = " " + e.Code
-	}
-	return fmt.Sprintf("billpayhttp: %s: HTTP %d%s: %s", e.Op, e.StatusCode, code, msg)
-}
+// client names this package in jsonclient's messages.
+type client struct{}
 
-// Unwrap returns the billpay sentinel the answer means, or nil.
-func (e *Error) Unwrap() error { return e.sentinel }
+func (client) ClientName() string { return "billpayhttp" }
+
+// config is how jsonclient speaks to a gateway.
+var config = jsonclient.Config{MaxReply: maxReply, Unavailable: billpay.ErrUnavailable, Sentinel: sentinelFor}
 
 // sentinelFor maps an answer to the billpay error callers branch on. The
 // status decides first: only a 4xx is a refusal the gateway stands behind;
@@ -93,7 +74,7 @@ func (c *Client) Billers(ctx context.Context, cat billpay.Category) ([]billpay.B
 	if cat != "" {
 		path += "?category=" + url.QueryEscape(string(cat))
 	}
-	if _, err := c.do(ctx, http.MethodGet, path, nil, &out); err != nil {
+	if _, err := c.jc.Do(ctx, http.MethodGet, path, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -106,7 +87,7 @@ func (c *Client) FetchBill(ctx context.Context, billerID, customerRef string) (b
 		BillerID    string `json:"biller_id"`
 		CustomerRef string `json:"customer_ref"`
 	}{billerID, customerRef}
-	if _, err := c.do(ctx, http.MethodPost, "/v1/bills/fetch", in, &out); err != nil {
+	if _, err := c.jc.Do(ctx, http.MethodPost, "/v1/bills/fetch", in, &out); err != nil {
 		return billpay.Bill{}, err
 	}
 	if out.BillerID != billerID || out.CustomerRef != customerRef || out.Amount <= 0 {
@@ -121,7 +102,7 @@ func (c *Client) FetchBill(ctx context.Context, billerID, customerRef string) (b
 // ask PaymentStatus with the same key before anything else.
 func (c *Client) Pay(ctx context.Context, req billpay.PayRequest) (billpay.Payment, error) {
 	var out billpay.Payment
-	if _, err := c.do(ctx, http.MethodPost, "/v1/payments", req, &out); err != nil {
+	if _, err := c.jc.Do(ctx, http.MethodPost, "/v1/payments", req, &out); err != nil {
 		return billpay.Payment{}, err
 	}
 	if err := checkPayment(out, req.IdempotencyKey); err != nil {
@@ -135,7 +116,7 @@ func (c *Client) Pay(ctx context.Context, req billpay.PayRequest) (billpay.Payme
 // an answer, not an error.
 func (c *Client) PaymentStatus(ctx context.Context, key string) (billpay.Payment, error) {
 	var out billpay.Payment
-	body, err := c.do(ctx, http.MethodGet, "/v1/payments/"+url.PathEscape(key), nil, &out)
+	body, err := c.jc.Do(ctx, http.MethodGet, "/v1/payments/"+url.PathEscape(key), nil, &out)
 	if err != nil {
 		var ae *Error
 		if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
@@ -156,7 +137,7 @@ func (c *Client) PaymentStatus(ctx context.Context, key string) (billpay.Payment
 func (c *Client) PaymentsReport(ctx context.Context, kioskID, date string) ([]billpay.Payment, error) {
 	var out []billpay.Payment
 	q := url.Values{"kiosk_id": {kioskID}, "date": {date}}
-	if _, err := c.do(ctx, http.MethodGet, "/v1/reports/payments?"+q.Encode(), nil, &out); err != nil {
+	if _, err := c.jc.Do(ctx, http.MethodGet, "/v1/reports/payments?"+q.Encode(), nil, &out); err != nil {
 		return nil, err
 	}
 	for _, p := range out {
@@ -187,54 +168,4 @@ func checkPayment(p billpay.Payment, key string) error {
 		return fmt.Errorf("%w: status %q in a 200 answer", billpay.ErrUnavailable, p.Status)
 	}
 	return nil
-}
-
-// do sends one request and decodes a 200 answer into out. For any other
-// status it returns the body too, with an *Error.
-func (c *Client) do(ctx context.Context, method, path string, in, out any) ([]byte, error) {
-	op := method + " " + path
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, fmt.Errorf("billpayhttp: %s: encode: %w", op, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return nil, fmt.Errorf("billpayhttp: %s: %w", op, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		// Includes a deadline or cancellation: the request may have
-		// reached the gateway.
-		return nil, fmt.Errorf("billpayhttp: %s: %w: %w", op, billpay.ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
-	if err == nil && len(b) > maxReply {
-		err = fmt.Errorf("reply larger than %d bytes", maxReply)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("billpayhttp: %s: reading the reply: %w: %w", op, billpay.ErrUnavailable, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var ae struct{ Code, Message string }
-		if json.Unmarshal(b, &ae) != nil {
-			ae.Code, ae.Message = "", strings.TrimSpace(string(b))
-			if len(ae.Message) > 200 {
-				ae.Message = ae.Message[:200] + "…"
-			}
-		}
-		return b, &Error{Op: op, StatusCode: resp.StatusCode, Code: ae.Code, Message: ae.Message, sentinel: sentinelFor(resp.StatusCode, ae.Code)}
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return nil, fmt.Errorf("billpayhttp: %s: decoding the reply: %w: %w", op, billpay.ErrUnavailable, err)
-	}
-	return b, nil
 }

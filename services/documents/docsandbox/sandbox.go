@@ -9,12 +9,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/internal/recordbook"
+	"github.com/mitra-kiosk/mitra/services/internal/sandboxfault"
 	"github.com/mitra-kiosk/mitra/services/sandbox"
 )
 
@@ -52,27 +53,19 @@ type Faults struct {
 
 // normalize fills defaults and rejects unknown faults.
 func (f Faults) normalize() (Faults, error) {
-	switch f.Find {
-	case "":
-		f.Find = FindOK
-	case FindOK, FindDown:
-	default:
-		return f, fmt.Errorf("docsandbox: faults: find %q: use ok or down", f.Find)
+	find, err := sandboxfault.Choose(f.Find, FindOK, FindDown)
+	if err != nil {
+		return f, fmt.Errorf("docsandbox: faults: find %w", err)
 	}
-	switch f.Order {
-	case "":
-		f.Order = OrderOK
-	case OrderOK, OrderDown, OrderFail, OrderPending, OrderLost:
-	default:
-		return f, fmt.Errorf("docsandbox: faults: order %q: use ok, down, fail, pending or lost-reply", f.Order)
+	order, err := sandboxfault.Choose(f.Order, OrderOK, OrderDown, OrderFail, OrderPending, OrderLost)
+	if err != nil {
+		return f, fmt.Errorf("docsandbox: faults: order %w", err)
 	}
-	switch {
-	case f.PendingPolls < 0:
-		return f, fmt.Errorf("docsandbox: faults: pending_polls %d: must be at least 1", f.PendingPolls)
-	case f.PendingPolls == 0:
-		f.PendingPolls = DefaultPendingPolls
+	polls, err := sandboxfault.PendingPolls(f.PendingPolls, DefaultPendingPolls)
+	if err != nil {
+		return f, fmt.Errorf("docsandbox: faults: %w", err)
 	}
-	return f, nil
+	return Faults{Find: find, Order: order, PendingPolls: polls}, nil
 }
 
 // Errors the HTTP layer maps to their own codes; callers of the Go API can
@@ -97,9 +90,7 @@ type Sandbox struct {
 	now func() time.Time
 
 	mu     sync.Mutex
-	ledger *ledger
-	orders map[string]*orderRecord // by idempotency key
-	keys   []string                // in recording order
+	book   *recordbook.Book[orderRecord] // every order, by idempotency key
 	faults Faults
 
 	// LoadReport says what New repaired in the ledger (a torn last record
@@ -117,18 +108,9 @@ func New(data fs.FS, stateDir string) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, lc, err := openLedger(stateDir)
-	if err != nil {
+	s := &Sandbox{cat: cat, now: time.Now, faults: Faults{Find: FindOK, Order: OrderOK, PendingPolls: DefaultPendingPolls}}
+	if s.book, s.LoadReport, err = recordbook.Open[orderRecord](ledgerOptions(stateDir), "orders", nil); err != nil {
 		return nil, err
-	}
-	s := &Sandbox{cat: cat, now: time.Now, ledger: l, orders: map[string]*orderRecord{},
-		faults: Faults{Find: FindOK, Order: OrderOK, PendingPolls: DefaultPendingPolls}}
-	for i := range lc.records {
-		s.remember(&lc.records[i])
-	}
-	if lc.tornBytes > 0 {
-		s.LoadReport = fmt.Sprintf("cut a torn last record of %d bytes at byte %d of %s (%d orders kept)",
-			lc.tornBytes, lc.keep, LedgerFile, len(s.keys))
 	}
 	return s, nil
 }
@@ -142,16 +124,7 @@ func NewFromDir(dataDir, stateDir string) (*Sandbox, error) {
 func (s *Sandbox) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.ledger.close()
-}
-
-// remember makes r the current state of its key (the ledger is already
-// written).
-func (s *Sandbox) remember(r *orderRecord) {
-	if _, seen := s.orders[r.IdempotencyKey]; !seen {
-		s.keys = append(s.keys, r.IdempotencyKey)
-	}
-	s.orders[r.IdempotencyKey] = r
+	return s.book.Close()
 }
 
 // SetFaults changes the fault injection; zero fields mean "ok" and the
@@ -179,9 +152,10 @@ func (s *Sandbox) CurrentFaults() Faults {
 func (s *Sandbox) Orders() []documents.Order {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]documents.Order, 0, len(s.keys))
-	for _, k := range s.keys {
-		out = append(out, s.orders[k].Order)
+	all := s.book.All()
+	out := make([]documents.Order, 0, len(all))
+	for _, r := range all {
+		out = append(out, r.Order)
 	}
 	return out
 }
@@ -235,10 +209,6 @@ func (s *Sandbox) document(d *docRecord) documents.Document {
 	}
 }
 
-// keyRE bounds idempotency keys to what fits a URL path segment unescaped
-// and a ledger line comfortably; the kiosk's keys are "RJ-JPR-0001-20261125-000001".
-var keyRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$`)
-
 // Order implements documents.Service. The order is durable before Order
 // returns. Under the lost-reply fault the order is committed and Order
 // returns an error wrapping documents.ErrUnavailable, as the kiosk would
@@ -260,10 +230,10 @@ func (s *Sandbox) order(req documents.OrderRequest) (o documents.Order, lost boo
 	if s.faults.Order == OrderDown {
 		return o, false, fmt.Errorf("docsandbox: order: %w (sandbox fault order=down)", documents.ErrUnavailable)
 	}
-	if !keyRE.MatchString(req.IdempotencyKey) {
+	if !recordbook.ValidKey(req.IdempotencyKey) {
 		return o, false, fmt.Errorf("docsandbox: order: %w: idempotency_key %q: 1 to 80 letters, digits and ._:- required", ErrBadRequest, req.IdempotencyKey)
 	}
-	if old, ok := s.orders[req.IdempotencyKey]; ok {
+	if old, ok := s.book.Get(req.IdempotencyKey); ok {
 		// A repeat: answer the original whatever the faults say now, and
 		// charge nothing.
 		if old.DocumentID != req.DocumentID || old.Fee != req.Fee {
@@ -293,13 +263,11 @@ func (s *Sandbox) order(req documents.OrderRequest) (o documents.Order, lost boo
 		r.Status = documents.Pending
 		r.PollsLeft = s.faults.PendingPolls
 	default:
-		r.Status = documents.Success
-		r.Ref = orderRef(r.IdempotencyKey, now)
+		r.Succeed(now)
 	}
-	if err := s.ledger.append(r); err != nil {
+	if err := s.book.Record(r); err != nil {
 		return o, false, fmt.Errorf("docsandbox: order: %w", err)
 	}
-	s.remember(r)
 	return r.Order, s.faults.Order == OrderLost, nil
 }
 
@@ -312,27 +280,14 @@ func (s *Sandbox) OrderStatus(_ context.Context, key string) (documents.Order, e
 	if s.faults.Order == OrderDown {
 		return documents.Order{}, fmt.Errorf("docsandbox: status: %w (sandbox fault order=down)", documents.ErrUnavailable)
 	}
-	cur, ok := s.orders[key]
-	if !ok {
+	o, known, err := recordbook.Poll(s.book, key, s.now)
+	switch {
+	case !known:
 		return documents.Order{IdempotencyKey: key, Status: documents.Unknown}, nil
-	}
-	if cur.Status != documents.Pending {
-		return cur.Order, nil
-	}
-	// Change a copy and install it only once it is on disk: a failed
-	// append must not leave memory ahead of the ledger.
-	next := *cur
-	next.PollsLeft--
-	if next.PollsLeft <= 0 {
-		next.PollsLeft = 0
-		next.Status = documents.Success
-		next.Ref = orderRef(key, s.now())
-	}
-	if err := s.ledger.append(&next); err != nil {
+	case err != nil:
 		return documents.Order{}, fmt.Errorf("docsandbox: status: %w", err)
 	}
-	s.remember(&next)
-	return next.Order, nil
+	return o.Order, nil
 }
 
 // Content implements documents.Service: the document of a SUCCESS order,
@@ -343,7 +298,7 @@ func (s *Sandbox) Content(_ context.Context, key string) (documents.Content, err
 	if s.faults.Order == OrderDown {
 		return documents.Content{}, fmt.Errorf("docsandbox: content: %w (sandbox fault order=down)", documents.ErrUnavailable)
 	}
-	o, ok := s.orders[key]
+	o, ok := s.book.Get(key)
 	if !ok || o.Status != documents.Success {
 		st := documents.Unknown
 		if ok {
@@ -403,4 +358,10 @@ func verifyString(d *docRecord) string {
 func orderRef(key string, at time.Time) string {
 	sum := sha256.Sum256([]byte("doc-order|" + key))
 	return "EMD" + at.UTC().Format("060102") + strings.ToUpper(hex.EncodeToString(sum[:5]))
+}
+
+// Succeed makes the order SUCCESS with the department's reference.
+func (r *orderRecord) Succeed(now time.Time) {
+	r.Status = documents.Success
+	r.Ref = orderRef(r.IdempotencyKey, now)
 }

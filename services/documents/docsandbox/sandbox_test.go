@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/internal/jsonledger"
 )
 
 const dataDir = "../../../testdata/documents"
@@ -360,9 +361,9 @@ func TestParseLedger(t *testing.T) {
 		{"damage then good record", a + "\n{oops}\n" + b + "\n", 0, 0, true},
 		{"success without ref", strings.Replace(a, `,"ref":"EMD1"`, "", 1) + "\n", 0, len(a) - len(`,"ref":"EMD1"`) + 1, false},
 	} {
-		lc, err := parseLedger([]byte(tt.in))
-		if (err != nil) != tt.wantErr || err == nil && (len(lc.records) != tt.records || lc.tornBytes != tt.torn) {
-			t.Errorf("parseLedger(%s) = %d records, %d torn, %v", tt.name, len(lc.records), lc.tornBytes, err)
+		lc, err := jsonledger.Parse[orderRecord]([]byte(tt.in))
+		if (err != nil) != tt.wantErr || err == nil && (len(lc.Records) != tt.records || lc.TornBytes != tt.torn) {
+			t.Errorf("parseLedger(%s) = %d records, %d torn, %v", tt.name, len(lc.Records), lc.TornBytes, err)
 		}
 	}
 }
@@ -371,15 +372,15 @@ func FuzzParseLedger(f *testing.F) {
 	f.Add([]byte(record("A", documents.Success) + "\n" + record("B", documents.Failure) + "\n"))
 	f.Add([]byte(record("A", documents.Pending) + "\n" + record("A", documents.Success)[:30]))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		lc, err := parseLedger(b)
+		lc, err := jsonledger.Parse[orderRecord](b)
 		if err != nil {
 			return
 		}
-		if lc.keep > len(b) || lc.keep+lc.tornBytes != len(b) && lc.tornBytes != 0 {
-			t.Fatalf("keep %d torn %d of %d bytes", lc.keep, lc.tornBytes, len(b))
+		if lc.Keep > len(b) || lc.Keep+lc.TornBytes != len(b) && lc.TornBytes != 0 {
+			t.Fatalf("keep %d torn %d of %d bytes", lc.Keep, lc.TornBytes, len(b))
 		}
-		for _, r := range lc.records {
-			if r.check() != nil {
+		for _, r := range lc.Records {
+			if r.Check() != nil {
 				t.Fatalf("kept a record that fails check: %+v", r)
 			}
 		}

@@ -7,12 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/mitra-kiosk/mitra/services/documents"
+	"github.com/mitra-kiosk/mitra/services/internal/jsonclient"
 )
 
 // maxReply bounds a reply body; the largest (a naksha's content with its
@@ -25,8 +24,7 @@ const maxMapSide = 8000
 
 // Client talks to one document back-end. It is safe for concurrent use.
 type Client struct {
-	base string
-	hc   *http.Client
+	jc *jsonclient.Client[client]
 }
 
 var _ documents.Service = (*Client)(nil)
@@ -34,38 +32,23 @@ var _ documents.Service = (*Client)(nil)
 // New returns a client for the back-end at baseURL ("http://127.0.0.1:8701").
 // A nil c uses http.DefaultClient.
 func New(baseURL string, c *http.Client) *Client {
-	if c == nil {
-		c = http.DefaultClient
-	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), hc: c}
+	return &Client{jc: jsonclient.New[client](baseURL, c, config)}
 }
 
-// Error is a back-end's answer with a status other than 200. It unwraps to
-// the documents sentinel for its code (see the package documentation), or
-// to nothing for refusals the kiosk has no sentinel for.
-type Error struct {
-	Op         string // "POST /v1/documents/orders"
-	StatusCode int
-	Code       string // "NOT_READY"; empty when the body was not an API error
-	Message    string
-	sentinel   error
-}
+// Error is a back-end's answer with a status other than 200: Op ("POST
+// /v1/documents/orders"), StatusCode, Code ("NOT_READY"; empty when the
+// body was not an API error) and Message. It unwraps to the documents
+// sentinel for its code (see the package documentation), or to nothing for
+// refusals the kiosk has no sentinel for.
+type Error = jsonclient.Error[client]
 
-// Error describes the answer: operation, status, code and message.
-func (e *Error) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.StatusCode)
-	}
-	code := ""
-	if e.Code != "" {
-		code = " " + e.Code
-	}
-	return fmt.Sprintf("docshttp: %s: HTTP %d%s: %s", e.Op, e.StatusCode, code, msg)
-}
+// client names this package in jsonclient's messages.
+type client struct{}
 
-// Unwrap returns the documents sentinel the answer means, or nil.
-func (e *Error) Unwrap() error { return e.sentinel }
+func (client) ClientName() string { return "docshttp" }
+
+// config is how jsonclient speaks to a document back-end.
+var config = jsonclient.Config{MaxReply: maxReply, Unavailable: documents.ErrUnavailable, Sentinel: sentinelFor}
 
 // sentinelFor maps an answer to the sentinel callers branch on. The status
 // decides first: only a 4xx is a refusal the back-end stands behind.
@@ -92,7 +75,7 @@ func sentinelFor(status int, code string) error {
 // Specs implements documents.Service.
 func (c *Client) Specs(ctx context.Context) ([]documents.RefSpec, error) {
 	var out []documents.RefSpec
-	if _, err := c.do(ctx, http.MethodGet, "/v1/documents/specs", nil, &out); err != nil {
+	if _, err := c.jc.Do(ctx, http.MethodGet, "/v1/documents/specs", nil, &out); err != nil {
 		return nil, err
 	}
 	for _, s := range out {
@@ -110,7 +93,7 @@ func (c *Client) Find(ctx context.Context, kind documents.Kind, ref string) (doc
 		Kind documents.Kind `json:"kind"`
 		Ref  string         `json:"ref"`
 	}{kind, ref}
-	if _, err := c.do(ctx, http.MethodPost, "/v1/documents/find", in, &out); err != nil {
+	if _, err := c.jc.Do(ctx, http.MethodPost, "/v1/documents/find", in, &out); err != nil {
 		return documents.Document{}, err
 	}
 	if err := checkDocument(out, kind, ref); err != nil {
@@ -124,7 +107,7 @@ func (c *Client) Find(ctx context.Context, kind documents.Kind, ref string) (doc
 // ask OrderStatus with the same key before anything else.
 func (c *Client) Order(ctx context.Context, req documents.OrderRequest) (documents.Order, error) {
 	var out documents.Order
-	if _, err := c.do(ctx, http.MethodPost, "/v1/documents/orders", req, &out); err != nil {
+	if _, err := c.jc.Do(ctx, http.MethodPost, "/v1/documents/orders", req, &out); err != nil {
 		return documents.Order{}, err
 	}
 	if err := checkOrder(out, req.IdempotencyKey); err != nil {
@@ -142,7 +125,7 @@ func (c *Client) Order(ctx context.Context, req documents.OrderRequest) (documen
 // is an answer, not an error.
 func (c *Client) OrderStatus(ctx context.Context, key string) (documents.Order, error) {
 	var out documents.Order
-	body, err := c.do(ctx, http.MethodGet, "/v1/documents/orders/"+url.PathEscape(key), nil, &out)
+	body, err := c.jc.Do(ctx, http.MethodGet, "/v1/documents/orders/"+url.PathEscape(key), nil, &out)
 	if err != nil {
 		var ae *Error
 		if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
@@ -162,7 +145,7 @@ func (c *Client) OrderStatus(ctx context.Context, key string) (documents.Order, 
 // Content implements documents.Service.
 func (c *Client) Content(ctx context.Context, key string) (documents.Content, error) {
 	var out documents.Content
-	if _, err := c.do(ctx, http.MethodGet, "/v1/documents/orders/"+url.PathEscape(key)+"/content", nil, &out); err != nil {
+	if _, err := c.jc.Do(ctx, http.MethodGet, "/v1/documents/orders/"+url.PathEscape(key)+"/content", nil, &out); err != nil {
 		return documents.Content{}, err
 	}
 	if err := checkContent(out); err != nil {
@@ -253,60 +236,4 @@ func checkContent(c documents.Content) error {
 		}
 	}
 	return nil
-}
-
-// do sends one request and decodes a 200 answer into out. For any other
-// status it returns the body too, with an *Error.
-func (c *Client) do(ctx context.Context, method, path string, in, out any) ([]byte, error) {
-	op := method + " " + path
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, fmt.Errorf("docshttp: %s: encode: %w", op, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return nil, fmt.Errorf("docshttp: %s: %w", op, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		// Includes a deadline or cancellation: the request may have
-		// reached the back-end.
-		return nil, fmt.Errorf("docshttp: %s: %w: %w", op, documents.ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
-	if err == nil && len(b) > maxReply {
-		err = fmt.Errorf("reply larger than %d bytes", maxReply)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("docshttp: %s: reading the reply: %w: %w", op, documents.ErrUnavailable, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return b, replyError(op, resp.StatusCode, b)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return nil, fmt.Errorf("docshttp: %s: decoding the reply: %w: %w", op, documents.ErrUnavailable, err)
-	}
-	return b, nil
-}
-
-// replyError builds the *Error for a non-200 answer. The message is cut
-// short: a proxy's HTML error page is not worth logging whole.
-func replyError(op string, status int, body []byte) *Error {
-	var ae struct{ Code, Message string }
-	if json.Unmarshal(body, &ae) != nil {
-		ae.Code, ae.Message = "", strings.TrimSpace(string(body))
-	}
-	if r := []rune(ae.Message); len(r) > 200 {
-		ae.Message = string(r[:200]) + "…"
-	}
-	return &Error{Op: op, StatusCode: status, Code: ae.Code, Message: ae.Message, sentinel: sentinelFor(status, ae.Code)}
 }

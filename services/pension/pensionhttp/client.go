@@ -9,12 +9,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
+	"github.com/mitra-kiosk/mitra/services/internal/jsonclient"
 	"github.com/mitra-kiosk/mitra/services/pension"
 )
 
@@ -23,73 +23,62 @@ const maxAnswer = 64 << 10
 
 // Client talks to one back-end.
 type Client struct {
-	base string
-	c    *http.Client
+	jc *jsonclient.Client[client]
 }
 
 var _ pension.Service = (*Client)(nil)
 
 // New returns a client of the back-end at baseURL.
 func New(baseURL string, c *http.Client) *Client {
-	if c == nil {
-		c = http.DefaultClient
-	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), c: c}
+	return &Client{jc: jsonclient.New[client](baseURL, c, config)}
 }
 
-type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+// client names this package in jsonclient's messages.
+type client struct{}
+
+func (client) ClientName() string { return "pensionhttp" }
+
+// config is how jsonclient speaks to a life-certificate back-end: only the
+// API's two definite refusals, with the status the API gives them, are
+// taken at their word.
+var config = jsonclient.Config{
+	MaxReply: maxAnswer, Unavailable: pension.ErrUnavailable,
+	Sentinel: jsonclient.OnlyDefinite(map[jsonclient.Answer]error{
+		{Status: http.StatusBadRequest, Code: "INVALID_REF"}: pension.ErrInvalidRef,
+		{Status: http.StatusNotFound, Code: "NOT_FOUND"}:     pension.ErrNotFound,
+	}, pension.ErrUnavailable),
 }
 
 // do sends a request. A 200 answer (and a 404 when allow404) is decoded
 // strictly into out; other answers become errors, with the API's error code
 // when it sent one.
 func (c *Client) do(ctx context.Context, method, path string, in, out any, allow404 bool) (int, error) {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return 0, err
+	b, err := c.jc.Do(ctx, method, path, in, nil)
+	status := http.StatusOK
+	var refused *jsonclient.Error[client]
+	if errors.As(err, &refused) {
+		status = refused.StatusCode
+		switch sentinel := refused.Unwrap(); {
+		case allow404 && status == http.StatusNotFound:
+			err = nil
+		case sentinel == pension.ErrUnavailable:
+			err = fmt.Errorf("pensionhttp: %w: HTTP %d %s", sentinel, status, refused.Code)
+		default:
+			err = fmt.Errorf("pensionhttp: %w", sentinel)
 		}
-		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
-		return 0, err
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.c.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("pensionhttp: %w: %v", pension.ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
-	if err != nil || len(b) > maxAnswer {
-		return resp.StatusCode, fmt.Errorf("pensionhttp: %w: answer unreadable or too large", pension.ErrUnavailable)
-	}
-	if resp.StatusCode != http.StatusOK && !(allow404 && resp.StatusCode == http.StatusNotFound) {
-		var ae apiError
-		json.Unmarshal(b, &ae)
-		switch {
-		case resp.StatusCode == http.StatusBadRequest && ae.Code == "INVALID_REF":
-			return resp.StatusCode, fmt.Errorf("pensionhttp: %w", pension.ErrInvalidRef)
-		case resp.StatusCode == http.StatusNotFound && ae.Code == "NOT_FOUND":
-			return resp.StatusCode, fmt.Errorf("pensionhttp: %w", pension.ErrNotFound)
-		}
-		return resp.StatusCode, fmt.Errorf("pensionhttp: %w: HTTP %d %s", pension.ErrUnavailable, resp.StatusCode, ae.Code)
+		return status, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
-		return resp.StatusCode, fmt.Errorf("pensionhttp: %w: answer: %v", pension.ErrUnavailable, err)
+		return status, fmt.Errorf("pensionhttp: %w: answer: %v", pension.ErrUnavailable, err)
 	}
 	if dec.More() {
-		return resp.StatusCode, fmt.Errorf("pensionhttp: %w: trailing data in the answer", pension.ErrUnavailable)
+		return status, fmt.Errorf("pensionhttp: %w: trailing data in the answer", pension.ErrUnavailable)
 	}
-	return resp.StatusCode, nil
+	return status, nil
 }
 
 // FindPensioner implements pension.Service.

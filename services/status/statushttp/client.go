@@ -3,14 +3,13 @@ package statushttp
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"sync"
 
+	"github.com/mitra-kiosk/mitra/services/internal/jsonclient"
+	"github.com/mitra-kiosk/mitra/services/internal/strictjson"
 	"github.com/mitra-kiosk/mitra/services/status"
 )
 
@@ -20,8 +19,7 @@ const maxReply = 256 << 10
 
 // Client talks to one status back-end. It is safe for concurrent use.
 type Client struct {
-	base string
-	hc   *http.Client
+	jc *jsonclient.Client[client]
 
 	mu    sync.Mutex
 	specs []status.RefSpec // of the last successful Specs; nil before
@@ -32,57 +30,37 @@ var _ status.Service = (*Client)(nil)
 // New returns a client for the back-end at baseURL
 // ("http://127.0.0.1:8701"). A nil c uses http.DefaultClient.
 func New(baseURL string, c *http.Client) *Client {
-	if c == nil {
-		c = http.DefaultClient
-	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), hc: c}
+	return &Client{jc: jsonclient.New[client](baseURL, c, config)}
 }
 
-// Error is a back-end's answer with a status other than 200. It unwraps to
-// the status sentinel it means (see the package documentation).
-type Error struct {
-	Op         string // "POST /v1/status/lookup"
-	StatusCode int
-	Code       string // "NO_RECORD"; empty when the body was not an API error
-	Message    string
-	sentinel   error
-}
+// Error is a back-end's answer with a status other than 200: Op ("POST
+// /v1/status/lookup"), StatusCode, Code ("NO_RECORD"; empty when the body
+// was not an API error) and Message. It unwraps to the status sentinel it
+// means (see the package documentation).
+type Error = jsonclient.Error[client]
 
-// Error describes the answer: operation, status, code and message.
-func (e *Error) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.StatusCode)
-	}
-	code := ""
-	if e.Code != "" {
-		code = " " + e.Code
-	}
-	return fmt.Sprintf("statushttp: %s: HTTP %d%s: %s", e.Op, e.StatusCode, code, msg)
-}
+// client names this package in jsonclient's messages.
+type client struct{}
 
-// Unwrap returns the status sentinel the answer means.
-func (e *Error) Unwrap() error { return e.sentinel }
+func (client) ClientName() string { return "statushttp" }
 
-// sentinelFor maps an answer to the sentinel callers branch on. Only the
-// two definite answers are taken at their word, and only with the status
-// the API gives them: a NO_RECORD in a 5xx, or a bare 404 from a proxy or
-// a wrong path, must not tell a citizen their matter does not exist.
-func sentinelFor(statusCode int, code string) error {
-	switch {
-	case statusCode == http.StatusBadRequest && code == "INVALID_REF":
-		return status.ErrInvalidRef
-	case statusCode == http.StatusNotFound && code == "NO_RECORD":
-		return status.ErrNotFound
-	}
-	return status.ErrUnavailable
+// config is how jsonclient speaks to a status back-end. Every answer but
+// the two definite ones is "try later", even a base URL too malformed to
+// send to: a NO_RECORD in a 5xx, or a bare 404 from a proxy or a wrong
+// path, must not tell a citizen their matter does not exist.
+var config = jsonclient.Config{
+	MaxReply: maxReply, Unavailable: status.ErrUnavailable, UnsentIsUnavailable: true,
+	Sentinel: jsonclient.OnlyDefinite(map[jsonclient.Answer]error{
+		{Status: http.StatusBadRequest, Code: "INVALID_REF"}: status.ErrInvalidRef,
+		{Status: http.StatusNotFound, Code: "NO_RECORD"}:     status.ErrNotFound,
+	}, status.ErrUnavailable),
 }
 
 // Specs implements status.Service. The specs are checked (see the package
 // documentation) and kept for Lookup's validation.
 func (c *Client) Specs(ctx context.Context) ([]status.RefSpec, error) {
 	const op = "GET /v1/status/specs"
-	body, err := c.do(ctx, http.MethodGet, "/v1/status/specs", nil)
+	body, err := c.jc.Do(ctx, http.MethodGet, "/v1/status/specs", nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -166,11 +144,7 @@ func (c *Client) Lookup(ctx context.Context, kind status.Kind, ref, option strin
 	if err != nil {
 		return status.Result{}, fmt.Errorf("statushttp: lookup: %w", err)
 	}
-	in, err := json.Marshal(lookupRequest{kind, norm, option})
-	if err != nil {
-		return status.Result{}, fmt.Errorf("statushttp: %s: encode: %w", op, err)
-	}
-	body, err := c.do(ctx, http.MethodPost, "/v1/status/lookup", in)
+	body, err := c.jc.Do(ctx, http.MethodPost, "/v1/status/lookup", lookupRequest{kind, norm, option}, nil)
 	if err != nil {
 		return status.Result{}, err
 	}
@@ -202,54 +176,8 @@ func decodeResult(body []byte, kind status.Kind, ref, option string) (status.Res
 
 // strictUnmarshal decodes exactly one JSON value with no unknown fields.
 func strictUnmarshal(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := strictjson.Decode(bytes.NewReader(b), v); err != nil {
 		return fmt.Errorf("decoding the reply: %w", err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("decoding the reply: trailing data after the JSON value")
-	}
 	return nil
-}
-
-// do sends one request and returns the body of a 200 answer; any other
-// answer is an *Error.
-func (c *Client) do(ctx context.Context, method, path string, in []byte) ([]byte, error) {
-	op := method + " " + path
-	var body io.Reader
-	if in != nil {
-		body = bytes.NewReader(in)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return nil, fmt.Errorf("statushttp: %s: %w: %w", op, status.ErrUnavailable, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("statushttp: %s: %w: %w", op, status.ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
-	if err == nil && len(b) > maxReply {
-		err = fmt.Errorf("reply larger than %d bytes", maxReply)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("statushttp: %s: reading the reply: %w: %w", op, status.ErrUnavailable, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var ae struct{ Code, Message string }
-		if json.Unmarshal(b, &ae) != nil {
-			ae.Code, ae.Message = "", strings.ToValidUTF8(strings.TrimSpace(string(b)), "?")
-			if r := []rune(ae.Message); len(r) > 200 {
-				ae.Message = string(r[:200]) + "…"
-			}
-		}
-		return nil, &Error{Op: op, StatusCode: resp.StatusCode, Code: ae.Code, Message: ae.Message, sentinel: sentinelFor(resp.StatusCode, ae.Code)}
-	}
-	return b, nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mitra-kiosk/mitra/services/internal/sandboxfault"
 	"github.com/mitra-kiosk/mitra/services/status"
 )
 
@@ -33,12 +34,9 @@ type Faults struct {
 
 // normalize fills defaults and rejects unknown faults.
 func (f Faults) normalize() (Faults, error) {
-	switch f.Mode {
-	case "":
-		f.Mode = ModeOK
-	case ModeOK, ModeDown, ModeSlow:
-	default:
-		return f, fmt.Errorf("statussandbox: faults: mode %q: use ok, down or slow", f.Mode)
+	var err error
+	if f.Mode, err = sandboxfault.Choose(f.Mode, ModeOK, ModeDown, ModeSlow); err != nil {
+		return f, fmt.Errorf("statussandbox: faults: mode %w", err)
 	}
 	switch {
 	case f.SlowMillis < 0 || f.SlowMillis > 600_000:

@@ -1,12 +1,11 @@
 package statussandbox
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
-	"fmt"
 	"net/http"
 
-	"github.com/mitra-kiosk/mitra/services/sandbox"
+	"github.com/mitra-kiosk/mitra/services/internal/sandboxhttp"
 	"github.com/mitra-kiosk/mitra/services/status"
 )
 
@@ -31,58 +30,31 @@ type LookupRequest struct {
 	Option string      `json:"option,omitempty"`
 }
 
+// api is the back-end's HTTP API as sandboxhttp serves it. An unknown
+// route is 404 NO_ROUTE, never NO_RECORD, which a kiosk reads as "no such
+// matter".
+var api = &sandboxhttp.API{
+	ErrorStatus: errorStatus,
+	MaxBody:     maxBody,
+	Allowed:     allowedMethods,
+	NoRoute:     CodeNoRoute,
+	WrongMethod: CodeMethod,
+}
+
 // Handler returns the HTTP API and the sandbox controls (see the package
 // documentation). It logs nothing: a request carries a citizen's
 // reference.
 func (b *Backend) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/status/specs", func(w http.ResponseWriter, r *http.Request) {
-		specs, err := b.Specs(r.Context())
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, specs)
-	})
-	mux.HandleFunc("POST /v1/status/lookup", func(w http.ResponseWriter, r *http.Request) {
-		var req LookupRequest
-		if err := sandbox.DecodeRequest(http.MaxBytesReader(w, r.Body, maxBody), &req); err != nil {
-			writeJSON(w, http.StatusBadRequest, sandbox.APIError{Code: CodeBadRequest, Message: err.Error()})
-			return
-		}
-		res, err := b.Lookup(r.Context(), req.Kind, req.Ref, req.Option)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, res)
-	})
-	mux.HandleFunc("GET /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, b.CurrentFaults())
-	})
-	mux.HandleFunc("POST /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
-		var f Faults
-		err := sandbox.DecodeRequest(http.MaxBytesReader(w, r.Body, maxBody), &f)
-		if err == nil {
-			err = b.SetFaults(f)
-		}
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, sandbox.APIError{Code: CodeBadRequest, Message: err.Error()})
-			return
-		}
-		writeJSON(w, http.StatusOK, b.CurrentFaults())
-	})
-	// Everything else: a JSON 405 for a known route with the wrong method,
-	// a JSON 404 NO_ROUTE otherwise — never NO_RECORD, which a kiosk reads
-	// as "no such matter".
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if allow := allowedMethods[r.URL.Path]; allow != "" {
-			w.Header().Set("Allow", allow)
-			writeJSON(w, http.StatusMethodNotAllowed, sandbox.APIError{Code: CodeMethod, Message: fmt.Sprintf("%s %s: use %s", r.Method, r.URL.Path, allow)})
-			return
-		}
-		writeJSON(w, http.StatusNotFound, sandbox.APIError{Code: CodeNoRoute, Message: fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
-	})
+	mux.HandleFunc("GET /v1/status/specs", sandboxhttp.Reply(api, func(r *http.Request) ([]status.RefSpec, error) {
+		return b.Specs(r.Context())
+	}))
+	mux.HandleFunc("POST /v1/status/lookup", sandboxhttp.Query(api, func(ctx context.Context, req LookupRequest) (status.Result, error) {
+		return b.Lookup(ctx, req.Kind, req.Ref, req.Option)
+	}))
+	mux.HandleFunc("GET /sandbox/faults", sandboxhttp.Show(b.CurrentFaults))
+	mux.HandleFunc("POST /sandbox/faults", sandboxhttp.SetFaults(api, b.SetFaults, b.CurrentFaults))
+	mux.HandleFunc("/", api.Fallback)
 	return mux
 }
 
@@ -104,16 +76,4 @@ func errorStatus(err error) (int, string) {
 		return http.StatusServiceUnavailable, CodeUnavailable
 	}
 	return http.StatusInternalServerError, CodeInternal
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	code, name := errorStatus(err)
-	writeJSON(w, code, sandbox.APIError{Code: name, Message: err.Error()})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	// A failed write means the client went away; a look-up changes nothing.
-	_ = json.NewEncoder(w).Encode(v)
 }
