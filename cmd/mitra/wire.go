@@ -341,7 +341,7 @@ func openAcceptor(setting string) (cash.BillAcceptor, cash.Feeder, error) {
 	switch proto {
 	case "sim":
 		host, sim := esspsim.Pipe(esspsim.Opts{})
-		d, err := essp.New(host, nil)
+		d, err := essp.New(host, &simAcceptorOpts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("simulated note acceptor: %w", err)
 		}
@@ -388,8 +388,21 @@ func openPrinter(setting, state string) (printer.ReceiptPrinter, interface{ SetP
 	default:
 		return nil, nil, fmt.Errorf("receipt printer %q: unknown protocol (use sim, escpos:/dev/usb/lp0 or escpos-tcp:HOST:9100)", setting)
 	}
-	return escpos.New(t, nil), paper, nil
+	var opts *escpos.Opts
+	if proto == "sim" {
+		opts = &simPrinterOpts
+	}
+	return escpos.New(t, opts), paper, nil
 }
+
+// The simulated devices answer from goroutines of this process: they are
+// late only when the machine starves them (a loaded build machine, a slow
+// Pi), never unplugged, so their drivers wait longer than the defaults,
+// which are for a real device's cable.
+var (
+	simAcceptorOpts = essp.Opts{ReplyTimeout: 3 * time.Second, Retries: 2}
+	simPrinterOpts  = escpos.Opts{StatusTimeout: 5 * time.Second}
+)
 
 // bridge converts the display's events into the UI's.
 func bridge(in display.Input) <-chan ui.InputEvent {
