@@ -161,6 +161,13 @@ func TestTechnicianKeyboard(t *testing.T) {
 		h.input <- InputEvent{Kind: TouchDown, X: x, Y: y}
 		h.input <- InputEvent{Kind: TouchUp, X: x, Y: y}
 	}
+	gesture := func() {
+		t.Helper()
+		for range 5 {
+			h.tapAt("60", "30")
+		}
+		h.waitScreen("techpin")
+	}
 	waitPIN := func(stars int) {
 		t.Helper()
 		want := strings.Repeat("*", stars) + strings.Repeat("_", max(0, 6-stars))
@@ -184,10 +191,7 @@ func TestTechnicianKeyboard(t *testing.T) {
 	h.press("Cancel")
 	h.waitScreen("home")
 
-	for range 5 {
-		h.tapAt("60", "30")
-	}
-	h.waitScreen("techpin")
+	gesture()
 	typed("48291")
 	waitPIN(5)
 	keys("BackSpace")
@@ -206,10 +210,7 @@ func TestTechnicianKeyboard(t *testing.T) {
 
 	// Escape on the PIN screen goes back to where the gesture was made.
 	h.press("Pay bills")
-	for range 5 {
-		h.tapAt("60", "30")
-	}
-	h.waitScreen("techpin")
+	gesture()
 	keys("Escape")
 	h.waitScreen("bills")
 }

@@ -85,23 +85,37 @@ type decoder struct {
 	// resting finger must not reach it.
 	minMove float32
 
-	x, y     int32 // current raw position (single-touch or slot 0)
-	down     bool  // contact reported by the device
-	wasDown  bool  // contact as last reported to the program
-	lastX    float32
-	lastY    float32
-	moved    bool
-	slot     int32 // current multitouch slot
-	mt       bool  // device uses multitouch positions for slot 0
-	dropping bool  // SYN_DROPPED: ignore until the next SYN_REPORT
+	x, y    int32 // current raw position (single-touch or slot 0)
+	down    bool  // contact reported by the device
+	wasDown bool  // contact as last reported to the program
+	lastX   float32
+	lastY   float32
+	moved   bool
+	slot    int32 // current multitouch slot
+	mt      bool  // device uses multitouch positions for slot 0
+	dropGate
+}
+
+// dropGate is SYN_DROPPED recovery (Documentation/input/event-codes.rst):
+// after the kernel dropped events, everything up to and including the next
+// SYN_REPORT is discarded. Set dropping on SYN_DROPPED.
+type dropGate struct{ dropping bool }
+
+// skip reports whether e falls in a dropped stretch, which the next
+// SYN_REPORT ends.
+func (g *dropGate) skip(e InputEvent) bool {
+	if !g.dropping {
+		return false
+	}
+	if e.Type == evSyn && e.Code == synReport {
+		g.dropping = false
+	}
+	return true
 }
 
 // feed processes one event and appends any resulting display events.
 func (d *decoder) feed(e InputEvent, out []display.Event) []display.Event {
-	if d.dropping {
-		if e.Type == evSyn && e.Code == synReport {
-			d.dropping = false
-		}
+	if d.skip(e) {
 		return out
 	}
 	switch e.Type {

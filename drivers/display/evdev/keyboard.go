@@ -191,18 +191,15 @@ const (
 // Rune events. Unlike touch, nothing waits for SYN_REPORT: each key event
 // is one keystroke.
 type keyboard struct {
-	mods     uint8
-	caps     bool              // CapsLock toggled on
-	down     [keyCnt / 8]uint8 // named keys reported with KeyDown and not yet KeyUp
-	dropping bool              // SYN_DROPPED: ignore until the next SYN_REPORT
+	mods uint8
+	caps bool              // CapsLock toggled on
+	down [keyCnt / 8]uint8 // named keys reported with KeyDown and not yet KeyUp
+	dropGate
 }
 
 // feed processes one event and appends any resulting display events.
 func (k *keyboard) feed(e InputEvent, out []display.Event) []display.Event {
-	if k.dropping {
-		if e.Type == evSyn && e.Code == synReport {
-			k.dropping = false
-		}
+	if k.skip(e) {
 		return out
 	}
 	switch e.Type {
