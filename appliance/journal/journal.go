@@ -43,6 +43,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mitra-kiosk/mitra/appliance/durable"
 	"golang.org/x/sys/unix"
 )
 
@@ -188,12 +189,7 @@ func (j *Journal) openSegment(n int) error {
 }
 
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("journal: sync dir: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
+	if err := durable.SyncDir(dir); err != nil {
 		return fmt.Errorf("journal: sync dir: %w", err)
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mitra-kiosk/mitra/appliance/durable"
 )
 
 // Paths on the boot file system.
@@ -285,16 +287,10 @@ func writeSynced(file string, data []byte) error {
 	return f.Close()
 }
 
-// syncDir makes renames and new names in dir durable; a vfat directory
-// fsync flushes the directory's clusters.
+// syncDir makes renames and new names in a boot directory durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
+	if err := durable.SyncDir(dir); err != nil {
 		return fmt.Errorf("update: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("update: sync %s: %w", dir, err)
 	}
 	return nil
 }
