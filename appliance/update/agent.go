@@ -68,7 +68,11 @@ func (a *Agent) Run(ctx context.Context) (Outcome, error) {
 		return Committed, err
 	}
 	slot := Slot(disk.Active)
-	es, err := a.withBoot(disk, func(boot string) ([]Entry, error) { return ReadEntries(boot) })
+	var es []Entry
+	err = withBoot(a.Boot, disk.Boot, func(boot string) (err error) {
+		es, err = ReadEntries(boot)
+		return err
+	})
 	if err != nil {
 		return Committed, err
 	}
@@ -91,14 +95,15 @@ func (a *Agent) Run(ctx context.Context) (Outcome, error) {
 	say("root %s on trial: boot %d, %d more tries; waiting up to %v for the kiosk to be healthy", strings.ToUpper(slot), cur.Done, cur.Left, wait.Round(time.Second))
 	begin := time.Now()
 	if a.waitHealthy(ctx, wait) {
-		e, err := a.withBoot(disk, func(boot string) ([]Entry, error) {
-			e, err := Bless(boot, slot)
-			return []Entry{e}, err
+		var e Entry
+		err := withBoot(a.Boot, disk.Boot, func(boot string) (err error) {
+			e, err = Bless(boot, slot)
+			return err
 		})
 		if err != nil {
 			return Committed, err
 		}
-		say("blessed root %s after %v: entry %s", strings.ToUpper(slot), time.Since(begin).Round(10*time.Millisecond), e[0].Name)
+		say("blessed root %s after %v: entry %s", strings.ToUpper(slot), time.Since(begin).Round(10*time.Millisecond), e.Name)
 		return Blessed, nil
 	}
 	if ctx.Err() != nil {
@@ -117,22 +122,6 @@ func (a *Agent) timeout() time.Duration {
 		return 2 * time.Minute
 	}
 	return a.Timeout
-}
-
-func (a *Agent) withBoot(disk *Disk, f func(boot string) ([]Entry, error)) ([]Entry, error) {
-	mount := a.Boot
-	if mount == nil {
-		mount = MountBoot
-	}
-	boot, unmount, err := mount(disk.Boot)
-	if err != nil {
-		return nil, err
-	}
-	es, err := f(boot)
-	if uerr := unmount(); err == nil {
-		err = uerr
-	}
-	return es, err
 }
 
 func (a *Agent) waitHealthy(ctx context.Context, wait time.Duration) bool {

@@ -191,7 +191,14 @@ func (in *Installer) Install(r io.Reader) (*Result, error) {
 
 // withBoot runs f with the boot partition mounted and unmounts it after.
 func (in *Installer) withBoot(dev string, f func(boot string) error) error {
-	mount := in.Boot
+	return withBoot(in.Boot, dev, f)
+}
+
+// withBoot runs f with boot partition dev mounted by mount (nil: MountBoot)
+// and unmounts it after, whatever f returned; an unmount failure is the
+// error when f succeeded. The boot partition is FAT: it stays mounted only
+// around its own edits.
+func withBoot(mount func(dev string) (string, func() error, error), dev string, f func(boot string) error) error {
 	if mount == nil {
 		mount = MountBoot
 	}

@@ -100,16 +100,11 @@ func (in *Installer) Status() (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	mount := in.Boot
-	if mount == nil {
-		mount = MountBoot
-	}
-	boot, unmount, err := mount(disk.Boot)
-	if err != nil {
-		return nil, err
-	}
-	es, err := ReadEntries(boot)
-	unmount()
+	var es []Entry
+	err = in.withBoot(disk.Boot, func(boot string) (err error) {
+		es, err = ReadEntries(boot)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
