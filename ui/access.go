@@ -146,14 +146,7 @@ func (a *app) accessPanel() fyne.CanvasObject {
 	done := newTile("ok", kt.Primary, kt.White, func() { a.touched(); a.acc.open = false; a.render() }, a.t("ok")).
 		withSizes(30).withNames(i18n.Both("ok")...)
 	cells = append(cells, done)
-	var texts []fyne.CanvasObject
-	for i, l := range lines {
-		size := float32(24)
-		if i == 0 {
-			size = 30
-		}
-		texts = append(texts, centred(l, size, i == 0, kt.Ink))
-	}
+	texts := headedLines(lines, 30, 24, kt.Ink)
 	rows := float32((len(cells) + 2) / 3)
 	rowH, pad, w, h := float32(110), float32(20), float32(1000), float32(460)
 	if a.compact() {

@@ -169,14 +169,7 @@ func (a *app) pensionDoneScreen() fyne.CanvasObject {
 	if v.Problem == engine.ProblemPrinterDown {
 		lines = append(lines, a.t("problem.printer-down"))
 	}
-	var objs []fyne.CanvasObject
-	for i, l := range lines {
-		if i == 0 {
-			objs = append(objs, centred(l, 36, true, titleColor))
-			continue
-		}
-		objs = append(objs, centred(l, 28, false, kt.Ink))
-	}
+	objs := headedLines(lines, 36, 28, titleColor)
 	home := newTile("nav.home", kt.Primary, kt.White, func() { a.touched(); a.goHome() }, a.t("nav.home")).withSizes(34).withNames(i18n.Both("nav.home")...)
 	var left fyne.CanvasObject = canvas.NewRectangle(color.Transparent)
 	if retry {

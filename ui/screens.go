@@ -544,17 +544,24 @@ func (a *app) overpayOverlay() fyne.CanvasObject {
 	return a.modal([]string{a.t("overpay.title"), fmtMoney(s.Escrow)}, ret, keep, cancel)
 }
 
+// headedLines centres lines one under another: the first is the heading,
+// bold at titleSize in titleColor, the rest regular ink at size.
+func headedLines(lines []string, titleSize, size float32, titleColor color.Color) []fyne.CanvasObject {
+	objs := make([]fyne.CanvasObject, 0, len(lines))
+	for i, l := range lines {
+		if i == 0 {
+			objs = append(objs, centred(l, titleSize, true, titleColor))
+			continue
+		}
+		objs = append(objs, centred(l, size, false, kt.Ink))
+	}
+	return objs
+}
+
 // modal is the kiosk's own dialog: a dimmed layer and a card, part of the
 // window content so it is tappable (the embedded driver's pop-ups are not).
 func (a *app) modal(lines []string, buttons ...fyne.CanvasObject) fyne.CanvasObject {
-	var texts []fyne.CanvasObject
-	for i, l := range lines {
-		size := float32(26)
-		if i == 0 {
-			size = 32
-		}
-		texts = append(texts, centred(l, size, i == 0, kt.Ink))
-	}
+	texts := headedLines(lines, 32, 26, kt.Ink)
 	card := container.NewStack(canvas.NewRectangle(kt.Card),
 		container.New(&pageLayout{top: 0, bottom: 110, pad: 24}, canvas.NewRectangle(color.Transparent),
 			container.NewVBox(texts...), container.NewGridWithColumns(len(buttons), buttons...)))
@@ -588,14 +595,7 @@ func (a *app) outcomeScreen(screen string) fyne.CanvasObject {
 	if s.Problem != engine.NoProblem && s.Problem != engine.ProblemGatewayDown {
 		lines = append(lines, a.t("problem."+string(s.Problem)))
 	}
-	var objs []fyne.CanvasObject
-	for i, l := range lines {
-		if i == 0 {
-			objs = append(objs, centred(l, 56, true, titleColor))
-			continue
-		}
-		objs = append(objs, centred(l, 30, false, kt.Ink))
-	}
+	objs := headedLines(lines, 56, 30, titleColor)
 	home := newTile("nav.home", kt.Primary, kt.White, func() { a.touched(); a.goHome() }, a.t("nav.home")).withSizes(34).withNames(i18n.Both("nav.home")...)
 	return container.NewBorder(nil, container.New(&fixedHeight{h: 110}, container.NewGridWithColumns(3, canvas.NewRectangle(color.Transparent), home, canvas.NewRectangle(color.Transparent))), nil, nil, container.NewVBox(objs...))
 }
