@@ -74,7 +74,7 @@ func TestCrashChild(t *testing.T) {
 		fmt.Fprintf(box, "%d\n", int64(v))
 		box.Sync()
 	}})
-	acc, err := essp.New(host, &simAcceptorOpts)
+	acc, err := essp.New(host, &esspsim.HostOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, err := New(Config{KioskID: "RJ-JPR-0001", StateDir: state, Acceptor: acc, Feeder: sim,
-		Printer: escpos.New(phost, &simPrinterOpts), Bills: billpayhttp.New(os.Getenv("MITRA_CRASH_GATEWAY"), nil),
+		Printer: escpos.New(phost, &escpossim.HostOpts), Bills: billpayhttp.New(os.Getenv("MITRA_CRASH_GATEWAY"), nil),
 		Documents: docshttp.New(os.Getenv("MITRA_CRASH_DOCS"), nil), PagePrinter: crashA4(t, state),
 		RenderDocument: crashRender, DocumentCharge: money.Rupees(10),
 		PollInterval: 2 * time.Millisecond, PayAttempts: 2, PayBackoff: 5 * time.Millisecond,
@@ -271,14 +271,14 @@ func runCrash(t *testing.T, at int, mode string, killAfter time.Duration) crashR
 	// and printer, the same state directory and gateway.
 	host, sim := esspsim.Pipe(esspsim.Opts{})
 	defer host.Close()
-	acc, err := essp.New(host, &simAcceptorOpts)
+	acc, err := essp.New(host, &esspsim.HostOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	phost, _, _ := escpossim.Pipe(filepath.Join(state, "printer"))
 	defer phost.Close()
 	e, err := New(Config{KioskID: "RJ-JPR-0001", StateDir: state, Acceptor: acc, Feeder: sim,
-		Printer: escpos.New(phost, &simPrinterOpts), Bills: gw, PollInterval: 2 * time.Millisecond,
+		Printer: escpos.New(phost, &escpossim.HostOpts), Bills: gw, PollInterval: 2 * time.Millisecond,
 		Documents: docs, PagePrinter: crashA4(t, state), RenderDocument: crashRender, DocumentCharge: money.Rupees(10),
 		PayAttempts: 2, PayBackoff: 5 * time.Millisecond, Log: log.New(io.Discard, "", 0)})
 	if err != nil {

@@ -31,15 +31,6 @@ type rig struct {
 	conns []net.Conn
 }
 
-// The simulators answer from goroutines of this process, which a loaded
-// CI machine running the race detector can starve for a second or more;
-// no test here is about a device that does not answer, so the drivers wait
-// generously (the real devices' defaults are 300 ms and 500 ms).
-var (
-	simAcceptorOpts = essp.Opts{ReplyTimeout: 3 * time.Second, Retries: 2}
-	simPrinterOpts  = escpos.Opts{StatusTimeout: 5 * time.Second}
-)
-
 func newRig(t *testing.T, state string, gw *sandbox.Gateway, simOpts esspsim.Opts) *rig {
 	t.Helper()
 	r := &rig{state: state, gw: gw}
@@ -52,7 +43,7 @@ func newRig(t *testing.T, state string, gw *sandbox.Gateway, simOpts esspsim.Opt
 		t.Cleanup(func() { g.Close() })
 	}
 	host, sim := esspsim.Pipe(simOpts)
-	acc, err := essp.New(host, &simAcceptorOpts)
+	acc, err := essp.New(host, &esspsim.HostOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +54,7 @@ func newRig(t *testing.T, state string, gw *sandbox.Gateway, simOpts esspsim.Opt
 	r.sim, r.pr, r.conns = sim, pr, []net.Conn{host, phost}
 	r.e, err = New(Config{
 		KioskID: "RJ-JPR-0001", KioskName: "Test kiosk", StateDir: state,
-		Acceptor: acc, Feeder: sim, Printer: escpos.New(phost, &simPrinterOpts), Bills: r.gw,
+		Acceptor: acc, Feeder: sim, Printer: escpos.New(phost, &escpossim.HostOpts), Bills: r.gw,
 		BillCharge: money.Rupees(5), PollInterval: 5 * time.Millisecond,
 		PayAttempts: 2, PayBackoff: 10 * time.Millisecond, ResolveInterval: 20 * time.Millisecond,
 		Log: log.New(io.Discard, "", 0),

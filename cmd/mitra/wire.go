@@ -341,7 +341,7 @@ func openAcceptor(setting string) (cash.BillAcceptor, cash.Feeder, error) {
 	switch proto {
 	case "sim":
 		host, sim := esspsim.Pipe(esspsim.Opts{})
-		d, err := essp.New(host, &simAcceptorOpts)
+		d, err := essp.New(host, &esspsim.HostOpts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("simulated note acceptor: %w", err)
 		}
@@ -390,19 +390,10 @@ func openPrinter(setting, state string) (printer.ReceiptPrinter, interface{ SetP
 	}
 	var opts *escpos.Opts
 	if proto == "sim" {
-		opts = &simPrinterOpts
+		opts = &escpossim.HostOpts
 	}
 	return escpos.New(t, opts), paper, nil
 }
-
-// The simulated devices answer from goroutines of this process: they are
-// late only when the machine starves them (a loaded build machine, a slow
-// Pi), never unplugged, so their drivers wait longer than the defaults,
-// which are for a real device's cable.
-var (
-	simAcceptorOpts = essp.Opts{ReplyTimeout: 3 * time.Second, Retries: 2}
-	simPrinterOpts  = escpos.Opts{StatusTimeout: 5 * time.Second}
-)
 
 // bridge converts the display's events into the UI's.
 func bridge(in display.Input) <-chan ui.InputEvent {

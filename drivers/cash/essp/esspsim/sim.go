@@ -110,6 +110,13 @@ func New(rw io.ReadWriter, opts Opts) *Sim {
 	return s
 }
 
+// HostOpts are the driver options for a host on a Pipe. The simulator
+// answers from a goroutine of the same process: it is late only when the
+// machine starves it (a loaded build machine under the race detector, a slow
+// Pi), never unplugged, so the driver waits longer than essp.DefaultOpts,
+// which are for a real device's cable.
+var HostOpts = essp.Opts{ReplyTimeout: 3 * time.Second, Retries: 2}
+
 // Pipe returns the host end of an in-process connection to a new simulator
 // that is already serving. Closing the host end stops the simulator.
 func Pipe(opts Opts) (net.Conn, *Sim) {

@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/mitra-kiosk/mitra/drivers/printer/escpos"
 )
@@ -61,6 +62,11 @@ func New(rw io.ReadWriter, dir string) (*Printer, error) {
 }
 
 var spoolName = regexp.MustCompile(`^receipt-(\d{6})\.bin$`)
+
+// HostOpts are the driver options for a host on a Pipe: like
+// esspsim.HostOpts, a status wait long enough for a starved goroutine
+// (escpos.DefaultOpts' 500 ms is for a real printer's cable).
+var HostOpts = escpos.Opts{StatusTimeout: 5 * time.Second}
 
 // Pipe returns the host end of an in-process connection to a new printer
 // spooling into dir, already serving.
